@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: MIT
+// agntctl audit [list | show <id> | search <query>] [--limit N] [--query Q]
+#include <algorithm>
+
+#include "agntctl/commands.h"
+#include "common/audit.h"
+#include "common/audit_index.h"
+#include "common/error.h"
+#include "common/files.h"
+#include "common/text.h"
+
+namespace agntctl {
+namespace {
+
+std::vector<std::filesystem::path> audit_logs(const agntos::Paths& paths) {
+  return {paths.audit_log(), paths.state_audit_log()};
+}
+
+std::string one_line(const agntos::AuditEntry& entry) {
+  std::string line = entry.timestamp.substr(0, 19) + "  " + entry.id + "  " + entry.action_type();
+  line += std::string(line.size() < 48 ? 48 - line.size() : 1, ' ');
+  line += (entry.status == "Success" ? "" : "[" + entry.status + "] ") + entry.summary;
+  if (entry.prompt) line += "\n      prompt: \"" + *entry.prompt + "\"";
+  return line;
+}
+
+std::string details(const agntos::AuditEntry& entry) {
+  std::string text = entry.id + "  " + entry.timestamp + "\n";
+  text += "action:    " + entry.action.dump() + "\n";
+  text += "summary:   " + entry.summary + "\n";
+  text += "result:    " + entry.status + (entry.error ? ": " + *entry.error : entry.message ? ": " + *entry.message : "") + "\n";
+  auto optional_line = [&](const char* label, const std::optional<std::string>& value) {
+    if (value) text += std::string(label) + *value + "\n";
+  };
+  optional_line("prompt:    ", entry.prompt);
+  optional_line("rationale: ", entry.rationale);
+  optional_line("approved:  ", entry.approved_by);
+  optional_line("commit:    ", entry.commit);
+  optional_line("undoes:    ", entry.undoes);
+  if (entry.generation_before || entry.generation_after)
+    text += "generation: " + (entry.generation_before ? std::to_string(*entry.generation_before) : "-") + " -> " +
+            (entry.generation_after ? std::to_string(*entry.generation_after) : "-") + "\n";
+  for (const auto& file : entry.files_changed) text += "file:      " + file + "\n";
+  optional_line("undo with: ", entry.rollback_hint);
+  return text;
+}
+
+Output list_output(const std::vector<agntos::AuditEntry>& entries, const std::string& empty_text) {
+  Output output;
+  Json list = Json::array();
+  for (const auto& entry : entries) {
+    list.push_back(entry.to_json());
+    output.text += one_line(entry) + "\n";
+  }
+  if (entries.empty()) output.text = empty_text;
+  output.json = Json{{"entries", list}, {"count", entries.size()}};
+  return output;
+}
+
+}  // namespace
+
+Output run_audit(Invocation& inv) {
+  CLI::App app{"The audit log: every change with the words of the person who asked for it.\n"
+               "  audit list               newest entries first\n"
+               "  audit show <id>          one entry in full\n"
+               "  audit search <query>     entries matching words in summary, prompt, rationale, paths, packages"};
+  std::string action = "list";
+  std::vector<std::string> rest;
+  std::string query;
+  size_t limit = 20;
+  app.add_option("action", action, "list | show | search")->check(CLI::IsMember({"list", "show", "search"}));
+  app.add_option("args", rest, "entry id for show, words for search");
+  app.add_option("--query", query, "words to search for (same as: audit search WORDS)");
+  app.add_option("--limit", limit, "number of entries (default 20)")->check(CLI::PositiveNumber);
+  inv.parse(app);
+  if (!query.empty() && action == "list") action = "search";
+
+  const auto& paths = inv.paths();
+  if (action == "show") {
+    if (rest.size() != 1) throw agntos::Error(agntos::Errc::usage, "usage: agntctl audit show <id>");
+    for (const auto& entry : agntos::read_audit_logs(audit_logs(paths))) {
+      if (entry.id != rest[0]) continue;
+      Output output;
+      output.json = entry.to_json();
+      output.text = details(entry);
+      return output;
+    }
+    throw agntos::Error(agntos::Errc::not_found,
+                        "no audit entry " + rest[0] + "; 'agntctl audit list' shows the recent ones");
+  }
+  if (action == "search") {
+    if (query.empty()) query = agntos::join(rest, " ");
+    if (agntos::trim(query).empty()) throw agntos::Error(agntos::Errc::usage, "usage: agntctl audit search <words>");
+    std::filesystem::path index_file;
+    try {
+      agntos::make_directories(paths.state_dir, 0700);
+      index_file = paths.audit_index();
+    } catch (const agntos::Error&) {
+      // No usable state dir: search with an in-memory index instead.
+    }
+    agntos::AuditIndex index(index_file, audit_logs(paths));
+    auto output = list_output(index.search(query, limit), "no audit entry matches \"" + query + "\"\n");
+    output.json["query"] = query;
+    return output;
+  }
+  if (!rest.empty()) throw agntos::Error(agntos::Errc::usage, "audit list takes no arguments (did you mean 'audit search'?)");
+  auto entries = agntos::read_audit_logs(audit_logs(paths));
+  std::reverse(entries.begin(), entries.end());
+  if (entries.size() > limit) entries.resize(limit);
+  return list_output(entries, "the audit log is empty\n");
+}
+
+}  // namespace agntctl

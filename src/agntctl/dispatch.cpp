@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: MIT
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "agntctl/command_table.h"
+#include "common/error.h"
+
+#ifndef AGNTOS_VERSION
+#define AGNTOS_VERSION "0.0.0"
+#endif
+
+namespace agntctl {
+namespace {
+
+using agntos::Errc;
+using agntos::Error;
+
+void print_usage(std::ostream& out) {
+  out << "agntctl " AGNTOS_VERSION " - the AgntOS system tools\n\n"
+      << "Usage: agntctl [--json] [--config-dir DIR] <command> [args...]\n\nCommands:\n";
+  for (const auto& command : command_table()) {
+    std::string name = command.name;
+    if (command.alias) name += std::string(" (") + command.alias + ")";
+    out << "  " << name << std::string(name.size() < 24 ? 24 - name.size() : 1, ' ') << command.summary
+        << (command.confirmation == Confirmation::yes ? " [asks for confirmation]" : "") << "\n";
+  }
+  out << "\nRun 'agntctl <command> --help' for a command's options. Exit codes: 0 ok, 1 failed,\n"
+         "2 usage error, 3 refused, 4 conflict. Environment: AGNTOS_CONFIG_DIR, AGNTOS_STATE_DIR.\n";
+}
+
+}  // namespace
+
+void Invocation::parse(CLI::App& app) {
+  bool json_flag = false;
+  std::string config_dir;
+  app.name("agntctl " + m_command);
+  app.add_flag("--json", json_flag, "print one JSON object instead of text");
+  app.add_option("--config-dir", config_dir, "config dir (default $AGNTOS_CONFIG_DIR or /etc/agntos)");
+  std::vector<std::string> reversed(m_args.rbegin(), m_args.rend());
+  try {
+    app.parse(reversed);
+  } catch (const CLI::CallForHelp&) {
+    std::cout << app.help();
+    throw HelpShown{};
+  } catch (const CLI::ParseError& e) {
+    throw Error(Errc::usage, std::string(e.what()) + " (see 'agntctl " + m_command + " --help')");
+  }
+  m_json = m_json || json_flag;
+  if (!config_dir.empty()) m_config_dir = config_dir;
+  m_paths.reset();
+}
+
+const agntos::Paths& Invocation::paths() {
+  if (!m_paths) m_paths = agntos::Paths::from_environment(m_config_dir);
+  return *m_paths;
+}
+
+int dispatch(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  bool json = false;
+  std::optional<std::string> config_dir;
+  size_t i = 0;
+  // Global options before the command name.
+  for (; i < args.size() && args[i].starts_with("-"); ++i) {
+    if (args[i] == "--json") {
+      json = true;
+    } else if (args[i] == "--config-dir" && i + 1 < args.size()) {
+      config_dir = args[++i];
+    } else if (args[i].starts_with("--config-dir=")) {
+      config_dir = args[i].substr(13);
+    } else if (args[i] == "--help" || args[i] == "-h") {
+      print_usage(std::cout);
+      return 0;
+    } else if (args[i] == "--version") {
+      std::cout << (json ? agntos::Json{{"version", AGNTOS_VERSION}}.dump() : "agntctl " AGNTOS_VERSION) << "\n";
+      return 0;
+    } else {
+      throw Error(Errc::usage, "unknown option " + args[i] + " (see 'agntctl --help')");
+    }
+  }
+  if (i == args.size()) {
+    print_usage(std::cerr);
+    return 2;
+  }
+  const CommandSpec* command = find_command(args[i]);
+  if (!command) throw Error(Errc::usage, "unknown command '" + args[i] + "' (see 'agntctl --help')");
+
+  Invocation invocation(command->name, std::vector<std::string>(args.begin() + static_cast<long>(i) + 1, args.end()),
+                        json, config_dir);
+  Output output;
+  try {
+    output = command->run(invocation);
+  } catch (const HelpShown&) {
+    return 0;
+  }
+  if (invocation.json()) {
+    std::cout << output.json.dump(2, ' ', false, agntos::Json::error_handler_t::replace) << "\n";
+  } else if (!output.text.empty()) {
+    std::cout << output.text << (output.text.back() == '\n' ? "" : "\n");
+  }
+  return output.exit_status;
+}
+
+}  // namespace agntctl

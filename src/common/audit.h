@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// The audit log (SPEC §3.4): audit.jsonl, one JSON object per line, append-only.
+//
+// Append takes an exclusive lock on the file, cuts off a torn last line left by a crash, and
+// writes the new line with a single write() followed by fsync. Readers skip a torn or
+// malformed line. Lines written by the earlier prototype (no prompt, files_written, ... keys;
+// result with "reason") parse: missing keys become null or empty.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/json.h"
+
+namespace agntos {
+
+struct AuditEntry {
+  std::string id;
+  std::string timestamp;
+  Json action = Json{{"type", "Generic"}};  // {"type": ..., plus type-specific keys}
+  std::string actor = "user";
+  std::optional<std::string> approved_by;
+  std::string summary;
+  std::optional<std::string> prompt;
+  std::optional<std::string> rationale;
+  std::vector<std::string> files_changed;
+  std::vector<std::string> files_written;
+  std::vector<std::string> files_deleted;
+  std::vector<std::string> packages;
+  std::optional<long long> generation_before;
+  std::optional<long long> generation_after;
+  std::optional<std::string> commit;
+  std::optional<std::string> session_id;
+  std::optional<std::string> model;
+  std::optional<std::string> undoes;
+  std::optional<std::string> rollback_hint;
+  std::string status = "Success";  // Success | Failed | Pending
+  std::optional<std::string> message;
+  std::optional<std::string> error;
+
+  // A new entry with a fresh id and the current time.
+  static AuditEntry make(std::string action_type, std::string summary);
+
+  std::string action_type() const;
+  Json to_json() const;
+  // Tolerant: accepts both the current schema and the earlier prototype's.
+  static AuditEntry from_json(const Json& value);
+};
+
+class AuditLog {
+public:
+  explicit AuditLog(std::filesystem::path path) : m_path(std::move(path)) {}
+
+  // Appends one entry durably (see the header comment). Creates the file if needed.
+  void append(const AuditEntry& entry) const;
+  // Every well-formed entry, oldest first. A missing file is an empty log.
+  std::vector<AuditEntry> read_all() const;
+  const std::filesystem::path& path() const { return m_path; }
+
+private:
+  std::filesystem::path m_path;
+};
+
+// Entries from several logs (config dir and state dir), merged oldest first by timestamp.
+std::vector<AuditEntry> read_audit_logs(const std::vector<std::filesystem::path>& logs);
+
+}  // namespace agntos

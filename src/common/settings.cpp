@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: MIT
+#include "common/settings.h"
+
+#include <toml++/toml.h>
+
+#include <initializer_list>
+
+#include "common/error.h"
+
+namespace agntos {
+namespace {
+
+void read_string(const toml::table& table, const char* key, std::string& out, std::initializer_list<const char*> allowed,
+                 const std::string& where) {
+  const toml::node* node = table.get(key);
+  if (!node) return;
+  const auto value = node->value<std::string>();
+  if (!value) throw Error(Errc::failed, where + ": " + key + " must be a string");
+  if (allowed.size()) {
+    bool ok = false;
+    std::string choices;
+    for (const char* choice : allowed) {
+      ok = ok || *value == choice;
+      choices += std::string(choices.empty() ? "" : ", ") + "\"" + choice + "\"";
+    }
+    if (!ok) throw Error(Errc::failed, where + ": " + key + " = \"" + *value + "\" is not one of " + choices);
+  }
+  out = *value;
+}
+
+void read_int(const toml::table& table, const char* key, long& out, const std::string& where) {
+  const toml::node* node = table.get(key);
+  if (!node) return;
+  const auto value = node->value<int64_t>();
+  if (!value || *value <= 0) throw Error(Errc::failed, where + ": " + key + " must be a positive integer");
+  out = static_cast<long>(*value);
+}
+
+}  // namespace
+
+Settings Settings::load(const Paths& paths) {
+  Settings settings;
+  settings.rebuild.profile_path = (paths.state_dir / "profile" / "system").string();
+  const fs::path file = paths.settings_file();
+  std::error_code ec;
+  if (!fs::exists(file, ec)) return settings;
+
+  toml::table root;
+  try {
+    root = toml::parse_file(file.string());
+  } catch (const toml::parse_error& e) {
+    throw Error(Errc::failed, file.string() + ":" + std::to_string(e.source().begin.line) + ": " +
+                                  std::string(e.description()) + " (fix the file or remove it to use defaults)");
+  }
+  const std::string where = file.string();
+  if (const auto* rebuild = root["rebuild"].as_table()) {
+    read_string(*rebuild, "backend", settings.rebuild.backend, {"nixos", "profile"}, where + " [rebuild]");
+    read_string(*rebuild, "mode", settings.rebuild.mode, {"switch", "test", "boot"}, where + " [rebuild]");
+    read_string(*rebuild, "flake", settings.rebuild.flake, {}, where + " [rebuild]");
+    read_string(*rebuild, "privilege", settings.rebuild.privilege, {"sudo", "none"}, where + " [rebuild]");
+    if (const auto* profile = (*rebuild)["profile"].as_table()) {
+      read_string(*profile, "path", settings.rebuild.profile_path, {}, where + " [rebuild.profile]");
+      read_string(*profile, "pkgs", settings.rebuild.profile_pkgs, {}, where + " [rebuild.profile]");
+    }
+  }
+  if (const auto* policy = root["policy"].as_table()) {
+    read_string(*policy, "auto_apply", settings.policy.auto_apply, {"manual"}, where + " [policy]");
+    read_string(*policy, "bash_sandbox", settings.policy.bash_sandbox, {"required", "off"}, where + " [policy]");
+  }
+  if (const auto* limits = root["limits"].as_table()) {
+    read_int(*limits, "memory_chars", settings.limits.memory_chars, where + " [limits]");
+    read_int(*limits, "user_chars", settings.limits.user_chars, where + " [limits]");
+    read_int(*limits, "tool_output_chars", settings.limits.tool_output_chars, where + " [limits]");
+    read_int(*limits, "max_rounds", settings.limits.max_rounds, where + " [limits]");
+  }
+  return settings;
+}
+
+}  // namespace agntos

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: MIT
+#include "common/sqlite.h"
+
+#include <utility>
+
+#include "common/error.h"
+
+namespace agntos {
+namespace {
+
+[[noreturn]] void fail(sqlite3* db, const std::string& what) {
+  throw Error(Errc::io, what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
+}
+
+}  // namespace
+
+Database::Database(const std::string& path, bool wal) : m_path(path) {
+  if (sqlite3_open_v2(path.c_str(), &m_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                      nullptr) != SQLITE_OK) {
+    std::string message = "cannot open database " + path + ": " + (m_db ? sqlite3_errmsg(m_db) : "out of memory");
+    sqlite3_close(m_db);
+    m_db = nullptr;
+    throw Error(Errc::io, message);
+  }
+  sqlite3_busy_timeout(m_db, 10000);
+  if (wal) exec("PRAGMA journal_mode=WAL");
+  exec("PRAGMA synchronous=NORMAL");
+}
+
+Database::Database(Database&& other) noexcept
+    : m_db(std::exchange(other.m_db, nullptr)), m_path(std::move(other.m_path)) {}
+
+Database::~Database() {
+  if (m_db) sqlite3_close_v2(m_db);
+}
+
+void Database::exec(std::string_view sql) {
+  char* message = nullptr;
+  const std::string text(sql);
+  if (sqlite3_exec(m_db, text.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+    std::string error = message ? message : "unknown error";
+    sqlite3_free(message);
+    throw Error(Errc::io, m_path + ": " + error + " (in: " + text.substr(0, 80) + ")");
+  }
+}
+
+Statement Database::prepare(std::string_view sql) { return Statement(m_db, sql); }
+
+int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(m_db); }
+
+Statement::Statement(sqlite3* db, std::string_view sql) : m_db(db) {
+  if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &m_stmt, nullptr) != SQLITE_OK)
+    fail(db, "cannot prepare '" + std::string(sql.substr(0, 80)) + "'");
+}
+
+Statement::Statement(Statement&& other) noexcept : m_db(other.m_db), m_stmt(std::exchange(other.m_stmt, nullptr)) {}
+
+Statement::~Statement() {
+  if (m_stmt) sqlite3_finalize(m_stmt);
+}
+
+Statement& Statement::bind(int index, std::string_view text) {
+  if (sqlite3_bind_text(m_stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT) != SQLITE_OK)
+    fail(m_db, "cannot bind");
+  return *this;
+}
+
+Statement& Statement::bind(int index, int64_t value) {
+  if (sqlite3_bind_int64(m_stmt, index, value) != SQLITE_OK) fail(m_db, "cannot bind");
+  return *this;
+}
+
+Statement& Statement::bind_null(int index) {
+  if (sqlite3_bind_null(m_stmt, index) != SQLITE_OK) fail(m_db, "cannot bind");
+  return *this;
+}
+
+bool Statement::step() {
+  const int rc = sqlite3_step(m_stmt);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  fail(m_db, "query failed");
+}
+
+void Statement::run() {
+  while (step()) {
+  }
+  reset();
+}
+
+void Statement::reset() {
+  sqlite3_reset(m_stmt);
+  sqlite3_clear_bindings(m_stmt);
+}
+
+std::string Statement::column_text(int index) const {
+  const auto* text = sqlite3_column_text(m_stmt, index);
+  return text ? std::string(reinterpret_cast<const char*>(text), static_cast<size_t>(sqlite3_column_bytes(m_stmt, index)))
+              : std::string();
+}
+
+int64_t Statement::column_int(int index) const { return sqlite3_column_int64(m_stmt, index); }
+
+bool Statement::column_is_null(int index) const { return sqlite3_column_type(m_stmt, index) == SQLITE_NULL; }
+
+Transaction::Transaction(Database& db) : m_db(db) { m_db.exec("BEGIN IMMEDIATE"); }
+
+Transaction::~Transaction() {
+  if (!m_done) {
+    try {
+      m_db.exec("ROLLBACK");
+    } catch (...) {
+    }
+  }
+}
+
+void Transaction::commit() {
+  m_db.exec("COMMIT");
+  m_done = true;
+}
+
+}  // namespace agntos

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: MIT
+#include "support/agntctl_runner.h"
+
+#include "common/files.h"
+
+namespace agntos::testing {
+
+Json CliResult::json() const {
+  try {
+    return Json::parse(out);
+  } catch (const std::exception&) {
+    return nullptr;
+  }
+}
+
+std::filesystem::path agntctl_binary() { return AGNTCTL_BINARY; }
+std::filesystem::path source_dir() { return AGNTOS_SOURCE_DIR; }
+
+AgntctlEnv::AgntctlEnv() {
+  make_directories(config_dir());
+  make_directories(state_dir());
+}
+
+CliResult AgntctlEnv::run(const std::vector<std::string>& args, const std::optional<std::string>& stdin_text,
+                          std::chrono::milliseconds timeout) const {
+  std::vector<std::string> argv{agntctl_binary().string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  ProcessOptions options;
+  options.env_set = env;
+  options.env_set["AGNTOS_CONFIG_DIR"] = config_dir().string();
+  options.env_set["AGNTOS_STATE_DIR"] = state_dir().string();
+  options.env_set["AGNTOS_DATA_DIR"] = source_dir().string();
+  options.env_set["AGNTOS_SOCKET"] = (m_root / "agntd.sock").string();
+  options.env_set["XDG_CONFIG_HOME"] = (m_root / "xdg-config").string();
+  options.env_unset = {"CI_NO_SUCH_VARIABLE"};
+  options.stdin_text = stdin_text;
+  options.timeout = timeout;
+  const auto result = run_process(argv, options);
+  return CliResult{result.exit_code, result.out, result.err};
+}
+
+}  // namespace agntos::testing

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// Runs the real agntctl binary with its config and state dirs in a temporary directory.
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/json.h"
+#include "common/process.h"
+#include "support/temp_dir.h"
+
+namespace agntos::testing {
+
+struct CliResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+  // stdout parsed as JSON (null when it is not JSON).
+  Json json() const;
+};
+
+class AgntctlEnv {
+public:
+  AgntctlEnv();
+  std::filesystem::path config_dir() const { return m_root / "config"; }
+  std::filesystem::path state_dir() const { return m_root / "state"; }
+  std::filesystem::path root() const { return m_root.path(); }
+
+  CliResult run(const std::vector<std::string>& args, const std::optional<std::string>& stdin_text = std::nullopt,
+                std::chrono::milliseconds timeout = std::chrono::seconds(120)) const;
+  // Extra environment for every run (e.g. PATH without nixos-rebuild).
+  std::map<std::string, std::string> env;
+
+private:
+  TempDir m_root;
+};
+
+// The path of the agntctl binary under test, and the source tree (for nix/).
+std::filesystem::path agntctl_binary();
+std::filesystem::path source_dir();
+
+}  // namespace agntos::testing
