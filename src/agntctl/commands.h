@@ -13,5 +13,12 @@ Output run_write(Invocation&);
 Output run_edit(Invocation&);
 Output run_bash(Invocation&);
 Output run_audit(Invocation&);
+Output run_propose(Invocation&);
+Output run_apply(Invocation&);
+Output run_rollback(Invocation&);
+Output run_memory(Invocation&);
+Output run_skills(Invocation&);
+Output run_model(Invocation&);
+Output run_doctor(Invocation&);
 
 }  // namespace agntctl

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: MIT
+#include <gtest/gtest.h>
+
+#include "common/error.h"
+#include "common/files.h"
+#include "common/settings.h"
+#include "support/temp_dir.h"
+
+namespace agntos {
+namespace {
+
+Paths paths_in(const testing::TempDir& dir) {
+  Paths paths;
+  paths.config_dir = dir.path();
+  paths.state_dir = dir / "state";
+  return paths;
+}
+
+TEST(Settings, MissingFileMeansDefaults) {
+  testing::TempDir dir;
+  const auto settings = Settings::load(paths_in(dir));
+  EXPECT_EQ(settings.rebuild.backend, "nixos");
+  EXPECT_EQ(settings.limits.memory_chars, 2200);
+  EXPECT_EQ(settings.rebuild.profile_path, (dir / "state/profile/system").string());
+}
+
+TEST(Settings, ReadsEverySection) {
+  testing::TempDir dir;
+  write_file_atomic(dir / "agntos.toml", R"(
+[rebuild]
+backend = "profile"
+mode = "test"
+[rebuild.profile]
+pkgs = "/x/demo-pkgs"
+[policy]
+bash_sandbox = "off"
+[limits]
+memory_chars = 3000
+)");
+  const auto settings = Settings::load(paths_in(dir));
+  EXPECT_EQ(settings.rebuild.backend, "profile");
+  EXPECT_EQ(settings.rebuild.mode, "test");
+  EXPECT_EQ(settings.rebuild.profile_pkgs, "/x/demo-pkgs");
+  EXPECT_EQ(settings.policy.bash_sandbox, "off");
+  EXPECT_EQ(settings.limits.memory_chars, 3000);
+  EXPECT_EQ(settings.limits.user_chars, 1375);
+}
+
+TEST(Settings, BadValuesNameTheKey) {
+  testing::TempDir dir;
+  write_file_atomic(dir / "agntos.toml", "[rebuild]\nbackend = \"docker\"\n");
+  try {
+    Settings::load(paths_in(dir));
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("backend"), std::string::npos);
+  }
+  write_file_atomic(dir / "agntos.toml", "[rebuild\n");
+  EXPECT_THROW(Settings::load(paths_in(dir)), Error);
+}
+
+}  // namespace
+}  // namespace agntos

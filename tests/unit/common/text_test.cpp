@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: MIT
+#include <gtest/gtest.h>
+
+#include "common/text.h"
+
+namespace agntos {
+namespace {
+
+TEST(Text, Utf8LengthCountsCharactersNotBytes) {
+  EXPECT_EQ(utf8_length("abc"), 3u);
+  EXPECT_EQ(utf8_length("héllo"), 5u);
+  EXPECT_EQ(utf8_length("日本語"), 3u);
+  EXPECT_EQ(utf8_length("🙂"), 1u);
+}
+
+TEST(Text, GroupThousands) {
+  EXPECT_EQ(group_thousands(1342), "1,342");
+  EXPECT_EQ(group_thousands(1000000), "1,000,000");
+  EXPECT_EQ(group_thousands(12), "12");
+}
+
+TEST(Text, EditDistanceForSuggestions) {
+  EXPECT_EQ(edit_distance("btop", "htop"), 1u);
+  EXPECT_EQ(edit_distance("", "abc"), 3u);
+  EXPECT_EQ(edit_distance("ripgrep", "ripgrep"), 0u);
+}
+
+TEST(Text, BinaryDetection) {
+  EXPECT_TRUE(looks_binary(std::string("ab\0cd", 5)));
+  EXPECT_FALSE(looks_binary("plain text\nwith lines\n"));
+  EXPECT_FALSE(looks_binary("ünïcödé\n"));
+}
+
+TEST(Text, SplitAndWords) {
+  EXPECT_EQ(split("a,b,,c", ','), (std::vector<std::string>{"a", "b", "", "c"}));
+  EXPECT_EQ(split_lines("x\ny\n"), (std::vector<std::string>{"x", "y"}));
+  EXPECT_EQ(words("Why is HTOP installed?"), (std::vector<std::string>{"why", "is", "htop", "installed"}));
+}
+
+}  // namespace
+}  // namespace agntos
