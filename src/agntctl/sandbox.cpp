@@ -18,7 +18,7 @@ struct ImperativePattern {
 // Matched against the command text; the sandbox blocks the writes anyway, this gives the
 // model the right pointer instead of a permission error.
 const ImperativePattern kImperative[] = {
-    {R"(\bnix-env\s+(.*\s)?(-i|--install|-e|--uninstall|--set)\b)", "nix-env installs"},
+    {R"(\bnix-env\s+(.*\s)?(-[A-Za-z]*[ieu][A-Za-z]*|--install|--uninstall|--upgrade|--set)\b)", "nix-env installs"},
     {R"(\bnix\s+profile\s+(install|remove|upgrade)\b)", "nix profile changes"},
     {R"(\bsystemctl\s+(--\S+\s+)*(enable|disable|mask|unmask|start|stop|restart|reload)\b)",
      "systemctl service changes"},

@@ -28,7 +28,8 @@ bool is_stop_word(const std::string& word) {
 }
 
 const char* kSchema = R"(
-CREATE TABLE IF NOT EXISTS sources(path TEXT PRIMARY KEY, inode INTEGER NOT NULL, indexed_bytes INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS sources(path TEXT PRIMARY KEY, inode INTEGER NOT NULL, indexed_bytes INTEGER NOT NULL,
+                                   head BLOB NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS entries USING fts5(
   text, source UNINDEXED, offset UNINDEXED, length UNINDEXED, tokenize = 'porter unicode61');
 )";
@@ -50,6 +51,17 @@ Database open_index(const std::filesystem::path& file) {
   return db;
 }
 
+// The first bytes of a log (its first entry's id among them): together with the inode this tells
+// an appended file from a replaced one, even when the file system reuses the inode.
+constexpr size_t kHeadBytes = 128;
+
+std::string read_head(int fd) {
+  std::string head(kHeadBytes, '\0');
+  const ssize_t n = ::pread(fd, head.data(), head.size(), 0);
+  head.resize(n > 0 ? static_cast<size_t>(n) : 0);
+  return head;
+}
+
 size_t index_log(Database& db, const std::filesystem::path& log) {
   const std::string source = resolve_path(log).string();
   struct stat st {};
@@ -58,15 +70,18 @@ size_t index_log(Database& db, const std::filesystem::path& log) {
     db.prepare("DELETE FROM sources WHERE path = ?").bind(1, source).run();
     return 0;
   }
+  Fd fd(::open(log.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) throw_errno("cannot read audit log", log.string());
+  const std::string head = read_head(fd.get());
   int64_t indexed = 0;
   {
-    auto query = db.prepare("SELECT inode, indexed_bytes FROM sources WHERE path = ?");
+    auto query = db.prepare("SELECT inode, indexed_bytes, head FROM sources WHERE path = ?");
     query.bind(1, source);
     if (query.step()) {
-      if (query.column_int(0) == static_cast<int64_t>(st.st_ino) && query.column_int(1) <= st.st_size)
-        indexed = query.column_int(1);
-      else
-        indexed = -1;
+      const std::string known_head = query.column_text(2);
+      const bool same_file = query.column_int(0) == static_cast<int64_t>(st.st_ino) &&
+                             query.column_int(1) <= st.st_size && head.compare(0, known_head.size(), known_head) == 0;
+      indexed = same_file ? query.column_int(1) : -1;
     }
   }
   if (indexed == st.st_size) return 0;
@@ -75,8 +90,6 @@ size_t index_log(Database& db, const std::filesystem::path& log) {
     indexed = 0;
   }
 
-  Fd fd(::open(log.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) throw_errno("cannot read audit log", log.string());
   std::string chunk(static_cast<size_t>(st.st_size - indexed), '\0');
   size_t got = 0;
   while (got < chunk.size()) {
@@ -108,10 +121,11 @@ size_t index_log(Database& db, const std::filesystem::path& log) {
     }
     position = newline + 1;
   }
-  db.prepare("INSERT OR REPLACE INTO sources(path, inode, indexed_bytes) VALUES (?, ?, ?)")
+  db.prepare("INSERT OR REPLACE INTO sources(path, inode, indexed_bytes, head) VALUES (?, ?, ?, ?)")
       .bind(1, source)
       .bind(2, static_cast<int64_t>(st.st_ino))
       .bind(3, indexed + static_cast<int64_t>(position))
+      .bind(4, head.substr(0, static_cast<size_t>(std::min<int64_t>(indexed + static_cast<int64_t>(position), kHeadBytes))))
       .run();
   return count;
 }

@@ -42,7 +42,7 @@ TEST(Sandbox, OffPolicyRunsPlainBashWithWarning) {
 }
 
 TEST(Sandbox, ImperativeChangesAreRefusedAndHarmlessCommandsPass) {
-  for (const char* command : {"nix-env -i htop", "nix-env --install htop", "nix profile install nixpkgs#hello",
+  for (const char* command : {"nix-env -i htop", "nix-env -iA nixpkgs.htop", "nix-env --install htop", "nix profile install nixpkgs#hello",
                               "systemctl enable --now sshd", "sudo systemctl restart nginx", "apt install vim",
                               "nixos-rebuild switch", "echo 1 >> /etc/motd", "sed -i s/a/b/ /etc/hosts"}) {
     EXPECT_THROW(refuse_imperative_change(command), agntos::Error) << command;

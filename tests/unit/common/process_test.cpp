@@ -15,7 +15,13 @@ namespace {
 
 using namespace std::chrono_literals;
 
-bool process_alive(pid_t pid) { return ::kill(pid, 0) == 0; }
+// Alive and not a zombie (a killed orphan may wait for a reaper that a container lacks).
+bool process_alive(pid_t pid) {
+  const auto stat = read_file_if_exists("/proc/" + std::to_string(pid) + "/stat");
+  if (!stat) return false;
+  const auto close = stat->rfind(')');
+  return close != std::string::npos && close + 2 < stat->size() && (*stat)[close + 2] != 'Z';
+}
 
 TEST(Process, CapturesBothStreamsAndExitCode) {
   const auto result = run_process({"sh", "-c", "echo out; echo err >&2; exit 3"});
