@@ -26,13 +26,19 @@ struct Output {
   int exit_status = 0;
 };
 
+enum class Mutates { no, yes };          // writes files or runs commands (recovers a journal first)
+enum class Confirmation { no, yes };     // needs the human's yes (SPEC §3)
+
 class Invocation {
 public:
-  Invocation(std::string command, std::vector<std::string> args, bool json, std::optional<std::string> config_dir)
-      : m_command(std::move(command)), m_args(std::move(args)), m_json(json), m_config_dir(std::move(config_dir)) {}
+  Invocation(std::string command, Mutates mutates, std::vector<std::string> args, bool json,
+             std::optional<std::string> config_dir)
+      : m_command(std::move(command)), m_mutates(mutates), m_args(std::move(args)), m_json(json),
+        m_config_dir(std::move(config_dir)) {}
 
   // Adds the shared options to `app` and parses the arguments. --help prints the help and
-  // ends the command with exit 0; a bad command line throws Error(Errc::usage).
+  // ends the command with exit 0; a bad command line throws Error(Errc::usage). For a
+  // command that mutates, a transaction interrupted by a crash is then finished or reverted.
   void parse(CLI::App& app);
 
   const std::string& command() const { return m_command; }
@@ -42,6 +48,7 @@ public:
 
 private:
   std::string m_command;
+  Mutates m_mutates;
   std::vector<std::string> m_args;
   bool m_json;
   std::optional<std::string> m_config_dir;
@@ -50,9 +57,6 @@ private:
 
 // Thrown by Invocation::parse after printing --help; the dispatcher turns it into exit 0.
 struct HelpShown {};
-
-enum class Mutates { no, yes };          // writes files or runs commands (recovers a journal first)
-enum class Confirmation { no, yes };     // needs the human's yes (SPEC §3)
 
 struct CommandSpec {
   const char* name;

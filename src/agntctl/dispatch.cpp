@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "agntctl/command_table.h"
+#include "agntctl/pipeline/transaction.h"
 #include "common/error.h"
 
 #ifndef AGNTOS_VERSION
@@ -49,6 +50,15 @@ void Invocation::parse(CLI::App& app) {
   m_json = m_json || json_flag;
   if (!config_dir.empty()) m_config_dir = config_dir;
   m_paths.reset();
+  if (m_mutates == Mutates::yes) {
+    try {
+      recover_interrupted_transaction(paths());
+    } catch (const Error& e) {
+      // A user-level tool must not be blocked by a root transaction it cannot repair.
+      if (e.code() != Errc::permission) throw;
+      std::cerr << "agntctl: warning: an interrupted transaction needs recovery by root: " << e.what() << "\n";
+    }
+  }
 }
 
 const agntos::Paths& Invocation::paths() {
@@ -86,8 +96,8 @@ int dispatch(int argc, char** argv) {
   const CommandSpec* command = find_command(args[i]);
   if (!command) throw Error(Errc::usage, "unknown command '" + args[i] + "' (see 'agntctl --help')");
 
-  Invocation invocation(command->name, std::vector<std::string>(args.begin() + static_cast<long>(i) + 1, args.end()),
-                        json, config_dir);
+  Invocation invocation(command->name, command->mutates,
+                        std::vector<std::string>(args.begin() + static_cast<long>(i) + 1, args.end()), json, config_dir);
   Output output;
   try {
     output = command->run(invocation);

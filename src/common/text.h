@@ -22,6 +22,10 @@ size_t utf8_length(std::string_view text);
 std::string group_thousands(long long value);
 // True when the bytes look like text: no NUL in the first block and valid-looking UTF-8.
 bool looks_binary(std::string_view data);
+// Base64 (RFC 4648, with padding), for byte-exact content inside JSON.
+std::string base64_encode(std::string_view bytes);
+// Throws Error(Errc::failed) on malformed input.
+std::string base64_decode(std::string_view text);
 // Levenshtein distance, for "did you mean" suggestions.
 size_t edit_distance(std::string_view a, std::string_view b);
 

@@ -39,3 +39,17 @@ TEST(Text, SplitAndWords) {
 
 }  // namespace
 }  // namespace agntos
+
+namespace agntos {
+namespace {
+
+TEST(Text, Base64RoundTripsEveryByte) {
+  std::string all;
+  for (int i = 0; i < 256; ++i) all += static_cast<char>(i);
+  for (size_t n = 0; n < 6; ++n) EXPECT_EQ(base64_decode(base64_encode(all.substr(0, n))), all.substr(0, n));
+  EXPECT_EQ(base64_decode(base64_encode(all)), all);
+  EXPECT_EQ(base64_encode("hello"), "aGVsbG8=");
+}
+
+}  // namespace
+}  // namespace agntos

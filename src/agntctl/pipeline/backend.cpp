@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: MIT
+#include "agntctl/pipeline/backend.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <ctime>
+
+#include "common/error.h"
+#include "common/files.h"
+#include "common/process.h"
+#include "common/text.h"
+
+namespace agntctl {
+namespace {
+
+namespace fs = std::filesystem;
+using agntos::Errc;
+using agntos::Error;
+
+constexpr auto kRebuildTimeout = std::chrono::hours(2);
+
+std::string tail(const std::string& text, size_t lines) {
+  auto all = agntos::split_lines(text);
+  if (all.size() > lines) all.erase(all.begin(), all.end() - static_cast<long>(lines));
+  return agntos::join(all, "\n");
+}
+
+// Runs a build step, streaming its output; throws rebuild_failed with the output's tail.
+void run_step(const std::vector<std::string>& argv, const ProgressSink& progress, std::string* stdout_text = nullptr) {
+  if (!agntos::find_program(argv[0]))
+    throw Error(argv[0].starts_with("nix") ? Errc::nix_missing : Errc::not_found,
+                argv[0] + " is not installed or not on PATH; it is needed to rebuild the system" +
+                    (argv[0].starts_with("nix") ? " (Debian: apt-get install nix-bin)" : ""));
+  agntos::ProcessOptions options;
+  options.timeout = kRebuildTimeout;
+  options.on_output = [&](agntos::OutputStream stream, std::string_view chunk) {
+    // stdout of nix-build is the result path, not progress; everything on stderr is progress.
+    if (stream == agntos::OutputStream::err || !stdout_text) progress(chunk);
+  };
+  const auto result = agntos::run_process(argv, options);
+  if (stdout_text) *stdout_text = agntos::trim(result.out);
+  if (!result.ok()) {
+    const std::string output = tail(result.err.empty() ? result.out : result.err, 25);
+    throw Error(Errc::rebuild_failed, agntos::join(argv, " ") + " failed (" +
+                                          (result.timed_out ? std::string("timed out")
+                                                            : "exit code " + std::to_string(result.exit_code)) +
+                                          "):\n" + output);
+  }
+}
+
+std::string mtime_iso(const fs::path& link) {
+  struct stat st {};
+  if (::lstat(link.c_str(), &st) != 0) return "";
+  std::tm tm{};
+  ::gmtime_r(&st.st_mtime, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+std::optional<long long> generation_of_link_name(const std::string& name, const std::string& base) {
+  // "<base>-<N>-link"
+  const std::string prefix = base + "-";
+  if (!name.starts_with(prefix) || !name.ends_with("-link")) return std::nullopt;
+  const std::string digits = name.substr(prefix.size(), name.size() - prefix.size() - 5);
+  if (digits.empty() || !std::all_of(digits.begin(), digits.end(), ::isdigit)) return std::nullopt;
+  return std::stoll(digits);
+}
+
+class ProfileBackend : public Backend {
+public:
+  ProfileBackend(const agntos::Paths& paths, const agntos::Settings& settings)
+      : m_profile(settings.rebuild.profile_path), m_pkgs(settings.rebuild.profile_pkgs),
+        m_evaluator(nix_data_dir(paths) / "profile" / "system.nix") {}
+
+  std::string name() const override { return "profile"; }
+  std::optional<long long> current_generation() const override { return profile_current_generation(m_profile); }
+  std::vector<Generation> generations() const override { return profile_generations(m_profile); }
+
+  void rebuild(const fs::path& config_dir, const ProgressSink& progress) override {
+    agntos::make_directories(m_profile.parent_path());
+    std::string out_path;
+    // The out-link is a GC root, so the result survives until nix-env has registered it.
+    run_step(build_argv("nix-build", config_dir, {"--out-link", (m_profile.parent_path() / ".last-build").string()}),
+             progress, &out_path);
+    if (out_path.empty()) throw Error(Errc::rebuild_failed, "nix-build printed no result path");
+    progress("activating " + out_path + "\n");
+    run_step({"nix-env", "--profile", m_profile.string(), "--set", out_path}, progress);
+  }
+
+  void check(const fs::path& tree_dir, const ProgressSink& progress) override {
+    std::string drv;
+    run_step(build_argv("nix-instantiate", tree_dir, {}), progress, &drv);
+  }
+
+  void switch_to_generation(long long number, const ProgressSink& progress) override {
+    run_step({"nix-env", "--profile", m_profile.string(), "--switch-generation", std::to_string(number)}, progress);
+  }
+
+private:
+  std::vector<std::string> build_argv(const std::string& program, const fs::path& config_dir,
+                                      const std::vector<std::string>& extra) const {
+    if (m_pkgs.empty())
+      throw Error(Errc::failed,
+                  "the profile backend needs a package set: set [rebuild.profile] pkgs in agntos.toml (for "
+                  "example the demo set " + m_evaluator.parent_path().parent_path().string() + "/demo-pkgs)");
+    std::vector<std::string> argv{program,    m_evaluator.string(), "--argstr", "configDir",
+                                  fs::absolute(config_dir).string(), "--argstr", "pkgs", m_pkgs};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return argv;
+  }
+
+  fs::path m_profile;
+  std::string m_pkgs;
+  fs::path m_evaluator;
+};
+
+class NixosBackend : public Backend {
+public:
+  NixosBackend(const agntos::Paths& paths, const agntos::Settings& settings) : m_settings(settings) {
+    m_flake = settings.rebuild.flake;
+    if (m_flake.empty())
+      if (auto info = agntos::read_file_if_exists(paths.config_dir / "flake-info")) m_flake = agntos::trim(*info);
+  }
+
+  std::string name() const override { return "nixos"; }
+  std::optional<long long> current_generation() const override { return profile_current_generation(kSystem); }
+  std::vector<Generation> generations() const override { return profile_generations(kSystem); }
+
+  void rebuild(const fs::path&, const ProgressSink& progress) override {
+    run_step(privileged(rebuild_argv(m_settings.rebuild.mode)), progress);
+  }
+
+  void check(const fs::path&, const ProgressSink& progress) override {
+    run_step(privileged(rebuild_argv("dry-build")), progress);
+  }
+
+  void switch_to_generation(long long number, const ProgressSink& progress) override {
+    run_step(privileged({"nix-env", "--profile", kSystem, "--switch-generation", std::to_string(number)}), progress);
+    // Activate the generation itself: no evaluation, no download.
+    run_step(privileged({(fs::path(kSystem) / "bin" / "switch-to-configuration").string(), "switch"}), progress);
+  }
+
+private:
+  static constexpr const char* kSystem = "/nix/var/nix/profiles/system";
+
+  std::vector<std::string> rebuild_argv(const std::string& mode) const {
+    std::vector<std::string> argv{"nixos-rebuild", mode};
+    if (!m_flake.empty()) argv.insert(argv.end(), {"--flake", m_flake, "--impure"});
+    return argv;
+  }
+
+  std::vector<std::string> privileged(std::vector<std::string> argv) const {
+    if (::geteuid() != 0 && m_settings.rebuild.privilege == "sudo") argv.insert(argv.begin(), {"sudo", "-n"});
+    return argv;
+  }
+
+  agntos::Settings m_settings;
+  std::string m_flake;
+};
+
+}  // namespace
+
+std::vector<Generation> profile_generations(const std::filesystem::path& profile) {
+  std::vector<Generation> result;
+  const auto current = profile_current_generation(profile);
+  std::error_code ec;
+  const auto base = profile.filename().string();
+  for (const auto& entry : fs::directory_iterator(profile.parent_path(), ec)) {
+    if (auto number = generation_of_link_name(entry.path().filename().string(), base))
+      result.push_back(Generation{*number, mtime_iso(entry.path()), current == number});
+  }
+  std::sort(result.begin(), result.end(), [](const Generation& a, const Generation& b) { return a.number < b.number; });
+  return result;
+}
+
+std::optional<long long> profile_current_generation(const std::filesystem::path& profile) {
+  std::error_code ec;
+  const auto target = fs::read_symlink(profile, ec);
+  if (ec) return std::nullopt;
+  return generation_of_link_name(target.filename().string(), profile.filename().string());
+}
+
+std::filesystem::path nix_data_dir(const agntos::Paths& paths) { return paths.data_dir / "nix"; }
+
+std::unique_ptr<Backend> make_backend(const agntos::Paths& paths, const agntos::Settings& settings) {
+  if (settings.rebuild.backend == "profile") return std::make_unique<ProfileBackend>(paths, settings);
+  return std::make_unique<NixosBackend>(paths, settings);
+}
+
+}  // namespace agntctl

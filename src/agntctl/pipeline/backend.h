@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// Rebuild backends (SPEC §3.2): how a config dir becomes the running system.
+//
+//   nixos    nixos-rebuild <mode> [--flake <uri> --impure]; generations are
+//            /nix/var/nix/profiles/system-<N>-link; switching a generation runs that
+//            generation's bin/switch-to-configuration (offline: no evaluation, no download).
+//   profile  any Linux with Nix: nix/profile/system.nix evaluates the module files with the
+//            package set of [rebuild.profile] pkgs, nix-build builds it and
+//            nix-env --profile P --set installs it as a new generation of P.
+//
+// Every program runs from an argv vector; its output is streamed to `progress` as it comes.
+// Failures throw Error(Errc::rebuild_failed) quoting the tail of the program's output, or
+// Errc::not_found / nix_missing when the program is not installed.
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/paths.h"
+#include "common/settings.h"
+
+namespace agntctl {
+
+using ProgressSink = std::function<void(std::string_view)>;
+
+struct Generation {
+  long long number = 0;
+  std::string date;  // ISO 8601 from the link's mtime
+  bool current = false;
+};
+
+class Backend {
+public:
+  virtual ~Backend() = default;
+  virtual std::string name() const = 0;
+  // The running generation, or nullopt when there is none yet.
+  virtual std::optional<long long> current_generation() const = 0;
+  // All generations, oldest first.
+  virtual std::vector<Generation> generations() const = 0;
+  // Builds the config dir and makes it the running generation.
+  virtual void rebuild(const std::filesystem::path& config_dir, const ProgressSink& progress) = 0;
+  // Evaluates (dry build) the module tree in `tree_dir` without activating anything.
+  virtual void check(const std::filesystem::path& tree_dir, const ProgressSink& progress) = 0;
+  // Makes generation N the running one.
+  virtual void switch_to_generation(long long number, const ProgressSink& progress) = 0;
+};
+
+std::unique_ptr<Backend> make_backend(const agntos::Paths& paths, const agntos::Settings& settings);
+
+// Generations of a Nix profile: the "<profile>-<N>-link" symlinks beside it.
+std::vector<Generation> profile_generations(const std::filesystem::path& profile);
+std::optional<long long> profile_current_generation(const std::filesystem::path& profile);
+
+// The nix/ directory shipped with AgntOS (evaluator, demo package set, helpers).
+std::filesystem::path nix_data_dir(const agntos::Paths& paths);
+
+}  // namespace agntctl

@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: MIT
+#include "agntctl/pipeline/transaction.h"
+
+#include "agntctl/pipeline/proposal.h"
+#include "common/error.h"
+#include "common/file_lock.h"
+#include "common/files.h"
+#include "common/git_repo.h"
+#include "common/ids.h"
+#include "common/text.h"
+
+namespace agntctl {
+namespace {
+
+namespace fs = std::filesystem;
+using agntos::AuditEntry;
+using agntos::AuditLog;
+using agntos::Errc;
+using agntos::Error;
+using agntos::Json;
+
+struct Journal {
+  std::string audit_id;
+  std::string phase;  // "writing" | "activated"
+  TransactionRequest request;
+  std::optional<long long> generation_before;
+  std::optional<long long> generation_after;
+  std::map<std::string, std::optional<std::string>> before;  // path -> previous bytes (nullopt: absent)
+
+  Json to_json() const {
+    Json files = Json::array();
+    for (const auto& [path, content] : before)
+      files.push_back(Json{{"path", path}, {"before_base64", content ? Json(agntos::base64_encode(*content)) : Json()}});
+    return Json{{"version", 1},
+                {"audit_id", audit_id},
+                {"phase", phase},
+                {"generation_before", agntos::json_or_null(generation_before)},
+                {"generation_after", agntos::json_or_null(generation_after)},
+                {"request", request.to_json()},
+                {"files", files}};
+  }
+
+  static Journal from_json(const Json& value) {
+    Journal journal;
+    journal.audit_id = agntos::json_string(value, "audit_id").value_or("");
+    journal.phase = agntos::json_string(value, "phase").value_or("writing");
+    journal.generation_before = agntos::json_int(value, "generation_before");
+    journal.generation_after = agntos::json_int(value, "generation_after");
+    journal.request = TransactionRequest::from_json(value.at("request"));
+    for (const auto& file : value.at("files")) {
+      const auto encoded = agntos::json_string(file, "before_base64");
+      journal.before[file.at("path").get<std::string>()] =
+          encoded ? std::optional<std::string>(agntos::base64_decode(*encoded)) : std::nullopt;
+    }
+    return journal;
+  }
+
+  void save(const agntos::Paths& paths) const {
+    agntos::write_file_atomic(paths.journal(), to_json().dump() + "\n", 0600);
+  }
+};
+
+void write_change(const fs::path& config_dir, const std::string& path, const std::optional<std::string>& content) {
+  if (content) agntos::write_file_atomic(config_dir / path, *content, 0644, agntos::MakeParents::yes);
+  else agntos::remove_file_durably(config_dir / path);
+}
+
+// Puts every touched file back exactly as it was, and the previous generation back in place.
+void revert(const agntos::Paths& paths, Backend& backend, const Journal& journal, const ProgressSink& progress) {
+  for (const auto& [path, content] : journal.before) write_change(paths.config_dir, path, content);
+  const auto current = backend.current_generation();
+  if (journal.generation_before && current != journal.generation_before) {
+    progress("switching back to generation " + std::to_string(*journal.generation_before) + "\n");
+    backend.switch_to_generation(*journal.generation_before, progress);
+  }
+}
+
+AuditEntry entry_for(const agntos::Paths& paths, const Journal& journal) {
+  const auto& request = journal.request;
+  AuditEntry entry;
+  entry.id = journal.audit_id;
+  entry.timestamp = agntos::iso8601_now();
+  entry.action = Json{{"type", request.kind}};
+  if (request.proposal_id) entry.action["proposal_id"] = *request.proposal_id;
+  if (request.target_generation) entry.action["generation"] = *request.target_generation;
+  entry.actor = "user";
+  entry.approved_by = request.approved_by;
+  entry.summary = request.summary;
+  entry.prompt = request.prompt;
+  entry.rationale = request.rationale;
+  entry.files_changed = absolute_paths(paths.config_dir, request.changes);
+  entry.files_written = absolute_paths(paths.config_dir, request.changes, "write");
+  entry.files_deleted = absolute_paths(paths.config_dir, request.changes, "delete");
+  entry.packages = request.packages;
+  entry.generation_before = journal.generation_before;
+  entry.generation_after = journal.generation_after;
+  entry.session_id = request.session_id;
+  entry.model = request.model;
+  entry.undoes = request.undoes;
+  entry.rollback_hint = "agntctl rollback undo " + journal.audit_id;
+  return entry;
+}
+
+std::string commit_message(const Journal& journal) {
+  std::string message = journal.request.summary + "\n\n";
+  if (journal.request.prompt) message += "Prompt: " + *journal.request.prompt + "\n";
+  if (journal.request.rationale) message += "Rationale: " + *journal.request.rationale + "\n";
+  message += "Audit: " + journal.audit_id + "\n";
+  return message;
+}
+
+bool audit_has(const agntos::Paths& paths, const std::string& id) {
+  for (const auto& entry : AuditLog(paths.audit_log()).read_all())
+    if (entry.id == id) return true;
+  return false;
+}
+
+// The steps after activation; each is skipped when already done, so recovery can repeat them.
+AuditEntry finish(const agntos::Paths& paths, const Journal& journal) {
+  auto repo = agntos::GitRepo::open_or_init(paths.config_dir);
+  auto entry = entry_for(paths, journal);
+  const auto head = repo.head();
+  const auto log = repo.log(1);
+  if (!log.empty() && log.front().message.find("Audit: " + journal.audit_id) != std::string::npos) {
+    entry.commit = log.front().id;
+  } else {
+    entry.commit = repo.commit_module_tree(commit_message(journal));
+  }
+  if (!audit_has(paths, journal.audit_id)) AuditLog(paths.audit_log()).append(entry);
+  if (journal.request.proposal_id) Proposal::remove(paths, *journal.request.proposal_id);
+  agntos::remove_file_durably(paths.journal());
+  return entry;
+}
+
+}  // namespace
+
+Json TransactionRequest::to_json() const {
+  Json change_list = Json::array();
+  for (const auto& change : changes) change_list.push_back(change.to_json());
+  return Json{{"kind", kind},
+              {"summary", summary},
+              {"prompt", agntos::json_or_null(prompt)},
+              {"rationale", agntos::json_or_null(rationale)},
+              {"proposal_id", agntos::json_or_null(proposal_id)},
+              {"undoes", agntos::json_or_null(undoes)},
+              {"session_id", agntos::json_or_null(session_id)},
+              {"model", agntos::json_or_null(model)},
+              {"approved_by", approved_by},
+              {"packages", packages},
+              {"changes", change_list},
+              {"target_generation", agntos::json_or_null(target_generation)}};
+}
+
+TransactionRequest TransactionRequest::from_json(const Json& value) {
+  TransactionRequest request;
+  request.kind = agntos::json_string(value, "kind").value_or("Apply");
+  request.summary = agntos::json_string(value, "summary").value_or("");
+  request.prompt = agntos::json_string(value, "prompt");
+  request.rationale = agntos::json_string(value, "rationale");
+  request.proposal_id = agntos::json_string(value, "proposal_id");
+  request.undoes = agntos::json_string(value, "undoes");
+  request.session_id = agntos::json_string(value, "session_id");
+  request.model = agntos::json_string(value, "model");
+  request.approved_by = agntos::json_string(value, "approved_by").value_or("");
+  request.target_generation = agntos::json_int(value, "target_generation");
+  if (auto it = value.find("packages"); it != value.end() && it->is_array())
+    request.packages = it->get<std::vector<std::string>>();
+  if (auto it = value.find("changes"); it != value.end() && it->is_array())
+    for (const auto& change : *it) request.changes.push_back(FileChange::from_json(change));
+  return request;
+}
+
+AuditEntry run_transaction(const agntos::Paths& paths, const agntos::Settings& settings, Backend& backend,
+                           const TransactionRequest& request, const ProgressSink& progress) {
+  (void)settings;
+  auto repo = agntos::GitRepo::open_or_init(paths.config_dir);
+  // Hand edits since the last transaction get their own commit, so history stays exact.
+  if (repo.module_tree_dirty()) repo.commit_module_tree("Record module files changed outside AgntOS\n");
+
+  Journal journal;
+  journal.audit_id = agntos::make_id("a");
+  journal.phase = "writing";
+  journal.request = request;
+  journal.generation_before = backend.current_generation();
+  for (const auto& change : request.changes)
+    journal.before[change.path] = agntos::read_file_if_exists(paths.config_dir / change.path);
+  journal.save(paths);
+
+  try {
+    for (const auto& change : request.changes) write_change(paths.config_dir, change.path, change.content);
+    if (request.target_generation) backend.switch_to_generation(*request.target_generation, progress);
+    else backend.rebuild(paths.config_dir, progress);
+  } catch (const Error& failure) {
+    progress("rebuild failed; restoring the previous files\n");
+    revert(paths, backend, journal, progress);
+    auto entry = entry_for(paths, journal);
+    entry.status = "Failed";
+    entry.error = failure.what();
+    entry.generation_after = backend.current_generation();
+    entry.rollback_hint = std::nullopt;
+    AuditLog(paths.audit_log()).append(entry);
+    agntos::remove_file_durably(paths.journal());
+    throw Error(failure.code(), std::string(failure.what()) + "\nEvery file was restored; audit entry " + entry.id +
+                                    " records the failure" +
+                                    (request.proposal_id ? "; the proposal " + *request.proposal_id + " is kept" : ""));
+  }
+  journal.generation_after = backend.current_generation();
+  journal.phase = "activated";
+  journal.save(paths);
+  return finish(paths, journal);
+}
+
+void recover_interrupted_transaction(const agntos::Paths& paths) {
+  std::error_code ec;
+  if (!fs::exists(paths.journal(), ec)) return;
+  agntos::FileLock lock(paths.config_lock(), agntos::default_lock_timeout(), "config dir " + paths.config_dir.string());
+  const auto text = agntos::read_file_if_exists(paths.journal());
+  if (!text) return;  // another process recovered it while we waited
+  Journal journal;
+  try {
+    journal = Journal::from_json(Json::parse(*text));
+  } catch (const std::exception& e) {
+    // The journal is written atomically, so this is damage from outside; keep it for a human.
+    throw Error(Errc::failed, "the transaction journal " + paths.journal().string() + " is unreadable (" + e.what() +
+                                  "); move it away after checking the config dir by hand");
+  }
+  const auto settings = agntos::Settings::load(paths);
+  auto backend = make_backend(paths, settings);
+  std::string log;
+  auto progress = [&](std::string_view chunk) { log += chunk; };
+
+  auto recovery = AuditEntry::make("Recover", "");
+  recovery.action["interrupted"] = journal.audit_id;
+  recovery.files_changed = absolute_paths(paths.config_dir, journal.request.changes);
+  if (journal.phase == "activated") {
+    const auto finished = finish(paths, journal);
+    recovery.summary = "Finished interrupted " + journal.request.kind + ": " + journal.request.summary;
+    recovery.commit = finished.commit;
+    recovery.generation_after = journal.generation_after;
+  } else {
+    revert(paths, *backend, journal, progress);
+    recovery.summary = "Reverted interrupted " + journal.request.kind + ": " + journal.request.summary;
+    recovery.generation_after = backend->current_generation();
+    agntos::remove_file_durably(paths.journal());
+  }
+  recovery.generation_before = journal.generation_before;
+  recovery.prompt = journal.request.prompt;
+  AuditLog(paths.audit_log()).append(recovery);
+  std::fprintf(stderr, "agntctl: %s (audit %s)\n", recovery.summary.c_str(), recovery.id.c_str());
+}
+
+}  // namespace agntctl

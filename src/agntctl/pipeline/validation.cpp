@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: MIT
+#include "agntctl/pipeline/validation.h"
+
+#include <stdlib.h>
+
+#include <algorithm>
+
+#include "common/error.h"
+#include "common/files.h"
+#include "common/process.h"
+#include "common/text.h"
+
+namespace agntctl {
+namespace {
+
+namespace fs = std::filesystem;
+using agntos::Errc;
+using agntos::Error;
+using agntos::Json;
+
+constexpr auto kNixTimeout = std::chrono::minutes(5);
+
+// A temporary copy of the module tree with the changes applied; removed by the destructor.
+class StagedTree {
+public:
+  StagedTree(const fs::path& config_dir, const std::vector<FileChange>& changes) {
+    std::string pattern = (fs::temp_directory_path() / "agntos-stage-XXXXXX").string();
+    if (!::mkdtemp(pattern.data())) agntos::throw_errno("cannot create staging directory", pattern);
+    m_dir = pattern;
+    for (const auto& [path, content] : read_module_tree(config_dir))
+      agntos::write_file_atomic(m_dir / path, content, 0644, agntos::MakeParents::yes);
+    for (const auto& change : changes) {
+      if (change.content) agntos::write_file_atomic(m_dir / change.path, *change.content, 0644, agntos::MakeParents::yes);
+      else agntos::remove_file_durably(m_dir / change.path);
+    }
+  }
+  StagedTree(const StagedTree&) = delete;
+  StagedTree& operator=(const StagedTree&) = delete;
+  ~StagedTree() {
+    std::error_code ec;
+    fs::remove_all(m_dir, ec);
+  }
+  const fs::path& dir() const { return m_dir; }
+
+private:
+  fs::path m_dir;
+};
+
+// Nix's messages name the staged copy; the user knows the file by its place in the config dir.
+std::string in_config_terms(std::string message, const fs::path& staged, const fs::path& config_dir) {
+  const std::string from = staged.string();
+  const std::string to = config_dir.string();
+  for (size_t at = message.find(from); at != std::string::npos; at = message.find(from, at + to.size()))
+    message.replace(at, from.size(), to);
+  return agntos::trim(message);
+}
+
+agntos::ProcessResult run_nix(const std::vector<std::string>& argv) {
+  if (!agntos::find_program(argv[0]))
+    throw Error(Errc::nix_missing, "Nix is not installed (" + argv[0] +
+                                       " not found on PATH); AgntOS validates every change with real Nix and will "
+                                       "not skip it. Install Nix (Debian: apt-get install nix-bin)");
+  agntos::ProcessOptions options;
+  options.timeout = kNixTimeout;
+  return agntos::run_process(argv, options);
+}
+
+void check_syntax(const StagedTree& staged, const fs::path& config_dir, const std::vector<FileChange>& changes) {
+  for (const auto& change : changes) {
+    if (!change.content) continue;
+    const auto result = run_nix({"nix-instantiate", "--parse", (staged.dir() / change.path).string()});
+    if (!result.ok())
+      throw Error(Errc::validation, "Nix syntax error in " + (config_dir / change.path).string() + ":\n" +
+                                        in_config_terms(result.err, staged.dir(), config_dir));
+  }
+}
+
+std::optional<std::string> reachable_package_set(const agntos::Settings& settings) {
+  if (settings.rebuild.backend == "profile" && !settings.rebuild.profile_pkgs.empty())
+    return settings.rebuild.profile_pkgs;
+  if (agntos::find_program("nix-instantiate") && run_nix({"nix-instantiate", "--find-file", "nixpkgs"}).ok())
+    return std::string("nixpkgs");
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::vector<std::string> closest_names(const std::string& name, const std::vector<std::string>& candidates) {
+  std::vector<std::pair<size_t, std::string>> scored;
+  const std::string lower = agntos::to_lower(name);
+  for (const auto& candidate : candidates) {
+    const std::string other = agntos::to_lower(candidate);
+    size_t distance = agntos::edit_distance(lower, other);
+    if (other.find(lower) != std::string::npos || lower.find(other) != std::string::npos) distance = std::min<size_t>(distance, 2);
+    if (distance <= std::max<size_t>(2, lower.size() / 3)) scored.emplace_back(distance, candidate);
+  }
+  std::sort(scored.begin(), scored.end());
+  std::vector<std::string> names;
+  for (size_t i = 0; i < scored.size() && i < 3; ++i) names.push_back(scored[i].second);
+  return names;
+}
+
+void revalidate_syntax(const agntos::Paths& paths, const std::vector<FileChange>& changes) {
+  for (const auto& change : changes) check_module_path(paths.config_dir, change.path);
+  StagedTree staged(paths.config_dir, changes);
+  check_syntax(staged, paths.config_dir, changes);
+}
+
+Json validate_changes(const agntos::Paths& paths, const agntos::Settings& settings,
+                      const std::vector<FileChange>& changes, const ValidationOptions& options) {
+  Json checks = Json::array();
+  auto passed = [&](const char* name, const std::string& detail) {
+    checks.push_back(Json{{"check", name}, {"ok", true}, {"detail", detail}});
+  };
+
+  for (const auto& change : changes) check_module_path(paths.config_dir, change.path);
+  passed("paths", std::to_string(changes.size()) + " path(s) inside the module folders");
+
+  StagedTree staged(paths.config_dir, changes);
+  check_syntax(staged, paths.config_dir, changes);
+  passed("syntax", "nix-instantiate --parse accepted every written file");
+
+  const fs::path shape_checker = nix_data_dir(paths) / "lib" / "module-shape.nix";
+  for (const auto& change : changes) {
+    if (!change.content) continue;
+    const auto result = run_nix({"nix-instantiate", "--eval", "--json", shape_checker.string(), "--argstr", "file",
+                                 (staged.dir() / change.path).string()});
+    if (!result.ok())
+      throw Error(Errc::validation, "module " + (paths.config_dir / change.path).string() +
+                                        " does not have the shape of a NixOS module:\n" +
+                                        in_config_terms(result.err, staged.dir(), paths.config_dir));
+  }
+  passed("shape", "every written file is a function or an attribute set");
+
+  if (!options.packages.empty()) {
+    if (const auto pkgs = reachable_package_set(settings)) {
+      const auto result = run_nix({"nix-instantiate", "--eval", "--strict", "--json",
+                                   (nix_data_dir(paths) / "lib" / "attr-names.nix").string(), "--argstr", "pkgs", *pkgs});
+      if (!result.ok()) throw Error(Errc::validation, "cannot list the package set " + *pkgs + ":\n" + agntos::trim(result.err));
+      const auto names = agntos::parse_json(result.out, "package list").get<std::vector<std::string>>();
+      for (const auto& package : options.packages) {
+        const std::string top = package.substr(0, package.find('.'));
+        if (std::find(names.begin(), names.end(), top) != names.end()) continue;
+        const auto suggestions = closest_names(top, names);
+        throw Error(Errc::validation,
+                    "package '" + package + "' does not exist in the package set " + *pkgs +
+                        (suggestions.empty() ? std::string(" (no similar names either)")
+                                             : "; did you mean " + agntos::join(suggestions, " or ") + "?"));
+      }
+      passed("packages", "found in " + *pkgs + ": " + agntos::join(options.packages, ", "));
+    } else {
+      checks.push_back(Json{{"check", "packages"},
+                            {"ok", nullptr},
+                            {"detail", "not checked: no package set reachable (set NIX_PATH=nixpkgs=... or "
+                                       "[rebuild.profile] pkgs)"}});
+    }
+  }
+
+  if (options.check_build) {
+    auto backend = make_backend(paths, settings);
+    std::string log;
+    try {
+      backend->check(staged.dir(), [&](std::string_view chunk) { log += chunk; });
+    } catch (const Error& e) {
+      throw Error(Errc::validation, "the " + backend->name() + " backend cannot build the configuration:\n" +
+                                        in_config_terms(e.what(), staged.dir(), paths.config_dir));
+    }
+    passed("build", "the " + backend->name() + " backend evaluated the whole configuration");
+  }
+  return Json{{"ok", true}, {"checks", checks}};
+}
+
+}  // namespace agntctl
