@@ -21,6 +21,13 @@ AgntctlEnv::AgntctlEnv() {
   make_directories(state_dir());
 }
 
+void AgntctlEnv::use_profile_backend() {
+  write_file_atomic(config_dir() / "agntos.toml", "[rebuild]\nbackend = \"profile\"\n[rebuild.profile]\npath = \"" +
+                                                      profile().string() + "\"\npkgs = \"" +
+                                                      (source_dir() / "nix" / "demo-pkgs").string() + "\"\n");
+  env["NIX_CONFIG"] = "substituters =";
+}
+
 CliResult AgntctlEnv::run(const std::vector<std::string>& args, const std::optional<std::string>& stdin_text,
                           std::chrono::milliseconds timeout) const {
   std::vector<std::string> argv{agntctl_binary().string()};

@@ -29,6 +29,11 @@ public:
   std::filesystem::path state_dir() const { return m_root / "state"; }
   std::filesystem::path root() const { return m_root.path(); }
 
+  // Writes agntos.toml for the profile backend with the demo package set, and sets
+  // NIX_CONFIG so Nix does not try binary caches (the tests run without network).
+  void use_profile_backend();
+  std::filesystem::path profile() const { return state_dir() / "profile" / "system"; }
+
   CliResult run(const std::vector<std::string>& args, const std::optional<std::string>& stdin_text = std::nullopt,
                 std::chrono::milliseconds timeout = std::chrono::seconds(120)) const;
   // Extra environment for every run (e.g. PATH without nixos-rebuild).

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: MIT
+// Kills `agntctl apply` with SIGKILL at random moments and checks that the config dir ends up
+// exactly as before or exactly as after, the audit log never shows a torn entry to readers,
+// and the next agntctl run recovers (SPEC §3.2, last paragraph).
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <fstream>
+#include <random>
+#include <thread>
+
+#include "common/audit.h"
+#include "common/files.h"
+#include "support/agntctl_runner.h"
+
+extern char** environ;
+
+namespace agntos::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+// Starts agntctl apply and SIGKILLs it after `delay` (if it is still running).
+void apply_and_kill(const AgntctlEnv& env, const std::string& id, std::chrono::microseconds delay) {
+  std::vector<std::string> env_strings;
+  for (char** entry = environ; *entry; ++entry) env_strings.emplace_back(*entry);
+  env_strings.push_back("AGNTOS_CONFIG_DIR=" + env.config_dir().string());
+  env_strings.push_back("AGNTOS_STATE_DIR=" + env.state_dir().string());
+  env_strings.push_back("AGNTOS_DATA_DIR=" + source_dir().string());
+  for (const auto& [name, value] : env.env) env_strings.push_back(name + "=" + value);
+  std::vector<char*> envp;
+  for (auto& item : env_strings) envp.push_back(item.data());
+  envp.push_back(nullptr);
+  std::string binary = agntctl_binary().string();
+  std::vector<std::string> args{binary, "apply", id, "--yes", "--json"};
+  std::vector<char*> argv;
+  for (auto& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  posix_spawnattr_setpgroup(&attributes, 0);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
+  pid_t pid = 0;
+  ASSERT_EQ(::posix_spawn(&pid, binary.c_str(), &actions, &attributes, argv.data(), envp.data()), 0);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attributes);
+  std::this_thread::sleep_for(delay);
+  ::kill(-pid, SIGKILL);  // agntctl and the nix-build it may be running
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+}
+
+std::map<std::string, std::string> module_tree(const fs::path& config_dir) {
+  std::map<std::string, std::string> files;
+  for (const char* kind : {"packages", "services", "options", "modules", "home"}) {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(config_dir / kind, ec))
+      if (!entry.path().filename().string().starts_with(".")) files[std::string(kind) + "/" + entry.path().filename().string()] = read_file(entry.path());
+  }
+  return files;
+}
+
+TEST(CrashTest, KilledApplyLeavesOldOrNewTreeAndRecovers) {
+  AgntctlEnv env;
+  env.use_profile_backend();
+  const int runs = std::getenv("AGNTOS_CRASH_RUNS") ? std::atoi(std::getenv("AGNTOS_CRASH_RUNS")) : 100;
+
+  // Measure one uninterrupted apply to spread the kill points over its whole duration.
+  auto timed = env.run({"propose", "install", "hello", "--json"});
+  ASSERT_EQ(timed.exit_code, 0) << timed.err;
+  const auto started = std::chrono::steady_clock::now();
+  ASSERT_EQ(env.run({"apply", timed.json()["id"], "--yes"}).exit_code, 0);
+  const auto duration = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+
+  std::mt19937 random(12345);
+  std::uniform_int_distribution<long> spread(0, duration.count() * 12 / 10);
+  int finished = 0;
+  int reverted = 0;
+  for (int run = 0; run < runs; ++run) {
+    const bool have_htop = fs::exists(env.config_dir() / "packages/htop.nix");
+    const auto proposed = env.run({"propose", have_htop ? "remove" : "install", "htop", "--json"});
+    ASSERT_EQ(proposed.exit_code, 0) << proposed.err;
+    const std::string id = proposed.json()["id"];
+    const auto before = module_tree(env.config_dir());
+
+    apply_and_kill(env, id, std::chrono::microseconds(spread(random)));
+
+    // Readers never see a torn entry: every complete line is whole JSON.
+    {
+      std::ifstream in(env.config_dir() / "audit.jsonl");
+      std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      size_t start = 0;
+      for (size_t end = content.find('\n'); end != std::string::npos; end = content.find('\n', start)) {
+        ASSERT_TRUE(Json::accept(content.substr(start, end - start))) << "run " << run;
+        start = end + 1;
+      }
+    }
+    // The next mutating run recovers.
+    const auto doctor = env.run({"write", (env.root() / "poke").string(), "--content", "x"});
+    ASSERT_EQ(doctor.exit_code, 0) << doctor.err;
+    ASSERT_FALSE(fs::exists(env.config_dir() / ".agntos-journal.json")) << "run " << run;
+
+    const auto after = module_tree(env.config_dir());
+    const bool now_htop = after.count("packages/htop.nix") > 0;
+    if (after == before) {
+      ++reverted;
+      EXPECT_TRUE(fs::exists(env.config_dir() / "proposals" / (id + ".json"))) << "run " << run;
+      env.run({"bash", "true"});  // keep the audit busy too
+      fs::remove(env.config_dir() / "proposals" / (id + ".json"));
+    } else {
+      ++finished;
+      ASSERT_NE(now_htop, have_htop) << "run " << run << ": tree is neither the old nor the new one";
+      ASSERT_FALSE(fs::exists(env.config_dir() / "proposals" / (id + ".json"))) << "run " << run;
+    }
+    // The running generation agrees with the tree.
+    ASSERT_EQ(fs::exists(env.profile() / "sw/bin/htop"), now_htop) << "run " << run;
+    ASSERT_EQ(AuditLog(env.config_dir() / "audit.jsonl").read_all().empty(), false);
+  }
+  std::cout << "[ crash    ] " << runs << " runs: " << finished << " finished, " << reverted << " reverted ("
+            << duration.count() / 1000 << " ms per apply)\n";
+  EXPECT_GT(finished, 0);
+  EXPECT_GT(reverted, 0);
+}
+
+}  // namespace
+}  // namespace agntos::testing
