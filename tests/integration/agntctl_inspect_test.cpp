@@ -54,7 +54,9 @@ TEST(AgntctlInspect, HardwareTargetsAnswerInJson) {
     EXPECT_EQ(env.run({"inspect", target}).exit_code, 0) << target;
   }
   const auto gpu = env.run({"inspect", "gpu", "--json"}).json();
-  if (gpu["count"] == 0) EXPECT_EQ(gpu["message"].get<std::string>().rfind("no GPU found", 0), 0u);
+  if (gpu["count"] == 0) {
+    EXPECT_EQ(gpu["message"].get<std::string>().rfind("no GPU found", 0), 0u);
+  }
   const auto network = env.run({"inspect", "network", "--json"}).json();
   bool has_loopback = false;
   for (const auto& interface : network["interfaces"]) has_loopback = has_loopback || interface["loopback"].get<bool>();
@@ -102,6 +104,17 @@ TEST(AgntctlInspect, NixosListsTheProfileGenerationsOfTheProfileBackend) {
   const auto text = env.run({"inspect", "nixos"}).out;
   EXPECT_NE(text.find("rebuild backend: profile"), std::string::npos) << text;
   EXPECT_NE(text.find("generation 2 current"), std::string::npos) << text;
+}
+
+TEST(AgntctlInspect, NixosReportsAMalformedSettingsFileBesideTheFacts) {
+  AgntctlEnv env;
+  write_file_atomic(env.config_dir() / "agntos.toml", "[rebuild\n");
+  const auto result = env.run({"inspect", "nixos", "--json"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto json = result.json();
+  EXPECT_TRUE(json["settings_error"].is_string()) << result.out;
+  EXPECT_TRUE(json["rebuild_backend"].is_null());
+  EXPECT_FALSE(json["os"].get<std::string>().empty());
 }
 
 TEST(AgntctlInspect, AgntosListsModulesAndProposalsAndSurvivesAMalformedOne) {

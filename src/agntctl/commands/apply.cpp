@@ -28,6 +28,7 @@ Output run_apply(Invocation& inv) {
   inv.parse(app);
 
   const auto& paths = inv.paths();
+  require_config_dir(paths);
   const auto settings = agntos::Settings::load(paths);
   agntos::FileLock lock(paths.config_lock(), agntos::default_lock_timeout(), "config dir " + paths.config_dir.string());
   const auto proposal = Proposal::load(paths, id);

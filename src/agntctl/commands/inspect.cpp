@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 // agntctl inspect [system|cpu|memory|gpu|disk|network|nixos|agntos|services]: system state.
 // Hardware facts come from common/system_info (files and system calls, no subprocess); each
-// target reads only what it shows, so `inspect system` stays as cheap as starting a process.
-#include <ctime>
-
+// target reads only what it shows, so `inspect system` costs little more than starting the process.
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <cstdio>
+#include <ctime>
 
 #include "agntctl/commands.h"
 #include "common/audit.h"
@@ -267,10 +267,13 @@ Output inspect_nixos(Invocation& inv) {
                         {"generations", generations_json(*profile)}};
 
   const bool is_nixos = nixos.os.is_nixos();
+  // With an agntos.toml that does not load, the backend is unknown, not the default.
+  const std::string backend_text =
+      settings_error ? "unknown (agntos.toml does not load)" : settings.rebuild.backend;
   std::optional<std::string> message;
   if (!is_nixos)
     message = "not NixOS: " + nixos.os.pretty_name + (nixos.os.id.empty() ? "" : " (ID=" + nixos.os.id + ")") +
-              "; there are no NixOS system generations here. Rebuild backend: " + settings.rebuild.backend;
+              "; there are no NixOS system generations here. Rebuild backend: " + backend_text;
 
   Output output;
   output.json = Json{{"nixos", is_nixos},
@@ -281,8 +284,8 @@ Output inspect_nixos(Invocation& inv) {
                      {"generations", is_nixos ? generations_json(nixos.system) : Json::array()},
                      {"flake", json_or_null(flake)},
                      {"flake_source", json_or_null(flake_source)},
-                     {"rebuild_backend", settings.rebuild.backend},
-                     {"rebuild_mode", settings.rebuild.mode},
+                     {"rebuild_backend", settings_error ? Json(nullptr) : Json(settings.rebuild.backend)},
+                     {"rebuild_mode", settings_error ? Json(nullptr) : Json(settings.rebuild.mode)},
                      {"profile", profile_json},
                      {"settings_error", json_or_null(settings_error)}};
 
@@ -297,10 +300,10 @@ Output inspect_nixos(Invocation& inv) {
     text += generations_text(nixos.system);
     text += flake ? "flake " + *flake + " (from " + *flake_source + ")\n"
                   : "no flake configured (nixos-rebuild uses the channel configuration)\n";
-    text += "rebuild backend: " + settings.rebuild.backend + " (mode " + settings.rebuild.mode + ")\n";
+    text += "rebuild backend: " + backend_text + (settings_error ? "" : " (mode " + settings.rebuild.mode + ")") + "\n";
   } else {
-    text += "not NixOS (" + nixos.os.pretty_name + "); rebuild backend: " + settings.rebuild.backend + "\n";
-    if (!backend_profile)
+    text += "not NixOS (" + nixos.os.pretty_name + "); rebuild backend: " + backend_text + "\n";
+    if (!backend_profile && !settings_error)
       text += "applying needs nixos-rebuild and will fail here; set [rebuild] backend = \"profile\" in " +
               paths.settings_file().string() + " to manage a Nix profile instead\n";
     if (flake) text += "flake " + *flake + " (from " + *flake_source + ")\n";
@@ -340,7 +343,7 @@ Json proposal_json(const fs::path& file) {
       entry["error"] = "proposal file is " + agntos::group_thousands(static_cast<long long>(size)) + " bytes; not read";
       return entry;
     }
-    const Json proposal = agntos::parse_json(agntos::read_file(file), file.string());
+    const Json proposal = agntos::parse_json(agntos::read_file(file), file.filename().string());
     if (!proposal.is_object()) {
       entry["error"] = "not a JSON object";
       return entry;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "agntctl/commands.h"
+#include "agntctl/pipeline/transaction.h"
 #include "agntctl/pipeline/proposal.h"
 #include "agntctl/pipeline/validation.h"
 #include "common/error.h"
@@ -62,11 +63,17 @@ Output run_propose(Invocation& inv) {
   std::optional<std::string> session_id;
   std::optional<std::string> model;
   bool check = false;
-  app.add_option("intent", words, "the intent, e.g. install htop");
-  app.add_option("--module", modules, "module path KIND/NAME.nix written by the agent (repeatable)");
-  app.add_option("--nix", texts, "text of the --module at the same position");
-  app.add_option("--nix-file", text_files, "file holding the text of the --module at the same position");
-  app.add_option("--delete", deletes, "module path KIND/NAME.nix to delete (repeatable)");
+  // allow_extra_args(false): take every value verbatim. Otherwise CLI11 reads "[22,80]" or a
+  // module text starting with '[' as its own list syntax and splits it.
+  // The intent words are what is left after the options, taken verbatim.
+  app.allow_extras();
+  app.footer("Positional words: the intent, e.g. 'install htop' or 'set networking.hostName demo'.");
+  app.add_option("--module", modules, "module path KIND/NAME.nix written by the agent (repeatable)")
+      ->allow_extra_args(false);
+  app.add_option("--nix", texts, "text of the --module at the same position")->allow_extra_args(false);
+  app.add_option("--nix-file", text_files, "file holding the text of the --module at the same position")
+      ->allow_extra_args(false);
+  app.add_option("--delete", deletes, "module path KIND/NAME.nix to delete (repeatable)")->allow_extra_args(false);
   app.add_option("--nix-expr", nix_expr, "raw Nix expression as the value of a single 'set OPTION' intent");
   app.add_option("--prompt", prompt, "the user's own words that led to this change (stored and audited)");
   app.add_option("--rationale", rationale, "why this change answers the request (stored and audited)");
@@ -74,8 +81,12 @@ Output run_propose(Invocation& inv) {
   app.add_option("--model", model, "model that proposed it");
   app.add_flag("--check", check, "also dry-build the whole configuration through the rebuild backend");
   inv.parse(app);
+  words = app.remaining();
+  for (const auto& word : words)
+    if (word.starts_with("--")) throw Error(Errc::usage, "unknown option " + word + " (see 'agntctl propose --help')");
 
   const auto& paths = inv.paths();
+  require_config_dir(paths);
   const auto settings = agntos::Settings::load(paths);
   if (words.empty() && modules.empty() && deletes.empty())
     throw Error(Errc::usage, "nothing to propose: give an intent (e.g. 'install htop') or --module/--delete");

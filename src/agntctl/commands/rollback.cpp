@@ -31,10 +31,10 @@ std::string relative_to(const fs::path& config_dir, const std::string& absolute)
   return fs::path(absolute).lexically_relative(config_dir).string();
 }
 
-// The latest successful entry that produced generation N.
+// The successful entry that made generation N (a Rollback only switches to an existing one).
 const AuditEntry* entry_for_generation(const std::vector<AuditEntry>& entries, long long number) {
   for (auto it = entries.rbegin(); it != entries.rend(); ++it)
-    if (is_system_change(*it) && it->generation_after == number) return &*it;
+    if (is_system_change(*it) && it->action_type() != "Rollback" && it->generation_after == number) return &*it;
   return nullptr;
 }
 
@@ -79,9 +79,17 @@ TransactionRequest undo_request(const agntos::Paths& paths, const std::vector<Au
   std::vector<std::string> files = target->files_written;
   files.insert(files.end(), target->files_deleted.begin(), target->files_deleted.end());
   if (files.empty()) files = target->files_changed;
+  // Later changes to the same files block the undo, unless they were undone themselves
+  // (a later change and the undo of it cancel out).
+  std::set<std::string> cancelled;
+  for (auto it = std::next(target); it != entries.end(); ++it)
+    if (it->status == "Success" && it->undoes && undone.count(*it->undoes) && *it->undoes != target->id) {
+      cancelled.insert(it->id);
+      cancelled.insert(*it->undoes);
+    }
   std::vector<std::string> later;
   for (auto it = std::next(target); it != entries.end(); ++it) {
-    if (!is_system_change(*it)) continue;
+    if (!is_system_change(*it) || cancelled.count(it->id)) continue;
     for (const auto& file : files)
       if (std::find(it->files_changed.begin(), it->files_changed.end(), file) != it->files_changed.end()) {
         later.push_back(it->id + " (" + it->summary + ")");
@@ -180,6 +188,7 @@ Output run_rollback(Invocation& inv) {
     return list(paths, *backend);
   }
 
+  require_config_dir(paths);
   agntos::FileLock lock(paths.config_lock(), agntos::default_lock_timeout(), "config dir " + paths.config_dir.string());
   const auto entries = agntos::AuditLog(paths.audit_log()).read_all();
   TransactionRequest request;

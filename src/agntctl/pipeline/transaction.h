@@ -51,6 +51,9 @@ struct TransactionRequest {
 agntos::AuditEntry run_transaction(const agntos::Paths& paths, const agntos::Settings& settings, Backend& backend,
                                    const TransactionRequest& request, const ProgressSink& progress);
 
+// Refuses (Errc::not_found) when the config dir does not exist, saying how to point at one.
+void require_config_dir(const agntos::Paths& paths);
+
 // Finishes or reverts a transaction a crash interrupted. No-op without a journal. Takes the lock.
 void recover_interrupted_transaction(const agntos::Paths& paths);
 

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+#include "agntd/log.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "common/ids.h"
+
+namespace agntd {
+namespace {
+
+std::string_view level_name(LogLevel level) {
+  switch (level) {
+    case LogLevel::debug: return "debug";
+    case LogLevel::info: return "info";
+    case LogLevel::warning: return "warning";
+    case LogLevel::error: return "error";
+  }
+  return "info";
+}
+
+void write_best_effort(int fd, std::string_view data) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+}
+
+}  // namespace
+
+Logger::Logger(const std::filesystem::path& file, bool to_stderr) : m_stderr(to_stderr) {
+  if (file.empty()) return;
+  m_file.reset(::open(file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600));
+  if (!m_file && m_stderr) std::fprintf(stderr, "agntd: cannot open log file %s; logging to stderr only\n", file.c_str());
+}
+
+void Logger::log(LogLevel level, std::string_view event, Json fields) {
+  Json line{{"time", agntos::iso8601_now()}, {"level", level_name(level)}, {"event", event}};
+  if (fields.is_object())
+    for (auto& [key, value] : fields.items()) line[key] = std::move(value);
+  const std::string text = line.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
+  std::lock_guard lock(m_mutex);
+  if (m_stderr) write_best_effort(STDERR_FILENO, text);
+  if (m_file) write_best_effort(m_file.get(), text);
+}
+
+}  // namespace agntd

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: MIT
+#include "agntd/prompt.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "agntd/tools.h"
+#include "common/files.h"
+#include "common/json.h"
+#include "common/skills.h"
+#include "common/system_info.h"
+
+namespace agntd {
+namespace {
+
+constexpr std::string_view kRules =
+    "You are AgntOS, managing this NixOS machine through tools. Rules:\n"
+    "- System changes (packages, services, options) only via propose, then apply with its id. Never change the "
+    "system imperatively (nix-env, nix profile, systemctl enable, editing /etc).\n"
+    "- apply and rollback ask the user; if denied, do not retry.\n"
+    "- Check facts with inspect or read_file. Memory is for the user's preferences and intent, never for facts "
+    "you can inspect.\n"
+    "- Answer \"why\" questions about the system from the audit log: it keeps each change with the user's words.\n"
+    "- If a tool fails twice the same way, stop and tell the user what failed.\n"
+    "- Be brief and plain.\n";
+
+}  // namespace
+
+std::string_view prompt_rules() { return kRules; }
+
+size_t fixed_prompt_bytes() { return kRules.size() + tool_schemas_bytes(); }
+
+std::string pending_proposals_text(const agntos::Paths& paths, size_t limit) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::vector<std::pair<std::string, std::string>> proposals;  // (id, summary); ids sort by time
+  for (fs::directory_iterator it(paths.proposals_dir(), ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().extension() != ".json") continue;
+    try {
+      const auto json = agntos::parse_json(agntos::read_file(it->path()), "proposal");
+      if (json.contains("id") && json["id"].is_string())
+        proposals.emplace_back(json["id"].get<std::string>(), json.value("summary", std::string()));
+    } catch (const std::exception&) {
+      // A malformed or vanishing proposal is simply not listed.
+    }
+  }
+  std::sort(proposals.begin(), proposals.end(), [](const auto& a, const auto& b) {
+    return a.first.size() != b.first.size() ? a.first.size() < b.first.size() : a.first < b.first;
+  });
+  std::string text;
+  for (size_t i = 0; i < proposals.size() && i < limit; ++i) text += proposals[i].first + " " + proposals[i].second + "\n";
+  if (proposals.size() > limit) text += "+" + std::to_string(proposals.size() - limit) + " more\n";
+  return text;
+}
+
+std::string skill_index_text(const agntos::Paths& paths) {
+  std::string text;
+  for (const auto& skill : agntos::discover_skills(agntos::skill_dirs(paths)))
+    text += skill.name + (skill.description ? ": " + *skill.description : std::string()) + "\n";
+  return text;
+}
+
+std::string system_snapshot_text() { return agntos::snapshot_text(agntos::read_system_snapshot()); }
+
+std::string system_prompt(const PromptSections& sections) {
+  std::string prompt(kRules);
+  auto section = [&](std::string_view title, const std::string& body) {
+    if (body.empty()) return;
+    prompt += "\n## ";
+    prompt += title;
+    prompt += "\n";
+    prompt += body;
+    if (prompt.back() != '\n') prompt += '\n';
+  };
+  section("Memory (frozen at session start)", sections.memory);
+  section("System", sections.system);
+  section("Pending proposals", sections.proposals);
+  section("Skills (the user runs them with /name)", sections.skills);
+  return prompt;
+}
+
+}  // namespace agntd

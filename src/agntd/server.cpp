@@ -1,0 +1,643 @@
+// SPDX-License-Identifier: MIT
+#include "agntd/server.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdlib>
+#include <functional>
+#include <list>
+
+#include "agntd/unix_socket.h"
+#include "common/error.h"
+#include "common/text.h"
+
+namespace agntd {
+namespace {
+
+using agntos::Errc;
+using agntos::Error;
+
+constexpr size_t kMaxLine = 1 << 20;          // a request line longer than this is refused
+constexpr size_t kMaxQueued = 64u << 20;      // a client that reads nothing is dropped past this
+
+std::string_view end_name(TurnEnd end) {
+  switch (end) {
+    case TurnEnd::answered: return "answered";
+    case TurnEnd::stopped: return "stopped";
+    case TurnEnd::cancelled: return "cancelled";
+    case TurnEnd::failed: return "failed";
+  }
+  return "answered";
+}
+
+}  // namespace
+
+std::chrono::milliseconds approval_timeout_from_environment() {
+  if (const char* value = std::getenv("AGNTOS_APPROVAL_TIMEOUT"); value && *value) {
+    try {
+      const double seconds = std::stod(value);
+      if (seconds > 0) return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
+    } catch (const std::exception&) {
+    }
+  }
+  return std::chrono::minutes(5);
+}
+
+struct Server::Client {
+  uint64_t id = 0;
+  agntos::Fd fd;
+  uid_t uid = 0;
+  pid_t pid = 0;
+  // Poll thread only.
+  std::string in;
+  bool discarding = false;
+  bool read_closed = false;
+  // Guarded by m_mutex.
+  std::string out;
+  std::string session_id;
+  bool legacy_pending = false;
+  bool close_after_flush = false;
+  bool broken = false;
+};
+
+struct Server::LiveSession {
+  std::string id;
+  std::string profile;
+  std::string model;
+  std::unique_ptr<Session> session;  // used by the turn worker while turn_running
+  // Guarded by m_mutex.
+  std::set<uint64_t> clients;
+  bool turn_running = false;
+  uid_t turn_uid = 0;
+  size_t message_count = 0;
+  std::optional<std::string> approval_id;
+  std::optional<Json> approval_message;  // resent to clients that attach while it waits
+  std::optional<ApprovalDecision> decision;
+  std::condition_variable approval_cv;
+  // Set by cancel and shutdown, read by the turn.
+  std::atomic<bool> cancel{false};
+};
+
+// Threads that run one job each; finished ones are joined by reap(), the rest by join_all().
+class Server::Workers {
+public:
+  ~Workers() { join_all(); }
+
+  void spawn(std::function<void()> job) {
+    auto done = std::make_shared<std::atomic<bool>>(false);
+    std::lock_guard lock(m_mutex);
+    m_threads.push_back(Entry{std::thread([job = std::move(job), done] {
+                                job();
+                                *done = true;
+                              }),
+                              done});
+  }
+
+  void reap() {
+    std::list<Entry> finished;
+    {
+      std::lock_guard lock(m_mutex);
+      for (auto it = m_threads.begin(); it != m_threads.end();) {
+        if (*it->done) finished.splice(finished.end(), m_threads, it++);
+        else ++it;
+      }
+    }
+    for (auto& entry : finished) entry.thread.join();
+  }
+
+  void join_all() {
+    for (;;) {
+      std::list<Entry> all;
+      {
+        std::lock_guard lock(m_mutex);
+        all.swap(m_threads);
+      }
+      if (all.empty()) return;
+      for (auto& entry : all) entry.thread.join();
+    }
+  }
+
+private:
+  struct Entry {
+    std::thread thread;
+    std::shared_ptr<std::atomic<bool>> done;
+  };
+  std::mutex m_mutex;
+  std::list<Entry> m_threads;
+};
+
+// Sends a turn's events to the clients of its session and runs the approval gate.
+class Server::Observer : public TurnObserver {
+public:
+  Observer(Server& server, std::shared_ptr<LiveSession> live, bool legacy)
+      : m_server(server), m_live(std::move(live)), m_legacy(legacy) {}
+
+  void on_token(std::string_view text, llm::Channel channel) override { broadcast(token_message(text, channel)); }
+  void on_tool_call(const llm::ToolCall& call, const Json& args) override {
+    m_server.m_agent.log().info("tool_call", Json{{"session_id", m_live->id}, {"tool", call.name}});
+    broadcast(tool_call_message(call, args));
+  }
+  void on_tool_result(const llm::ToolCall& call, const ToolOutcome& outcome) override {
+    broadcast(tool_result_message(call, outcome));
+  }
+  void on_progress(std::string_view text) override { broadcast(progress_message(text)); }
+  void on_usage(const llm::Usage& usage) override { broadcast(usage_message(usage)); }
+
+  ApprovalDecision request_approval(const ApprovalRequest& request, const std::atomic<bool>& cancel) override {
+    auto& log = m_server.m_agent.log();
+    std::unique_lock lock(m_server.m_mutex);
+    ApprovalDecision decision;
+    if (m_legacy || m_live->clients.empty()) {
+      decision.reason = "no client is attached to this session to approve it (one-shot requests never change the system)";
+      log.info("approval_denied", Json{{"session_id", m_live->id}, {"request_id", request.request_id}, {"reason", decision.reason}});
+      return decision;
+    }
+    m_live->approval_id = request.request_id;
+    m_live->approval_message = approval_request_message(request);
+    m_live->decision.reset();
+    m_server.broadcast_locked(*m_live, *m_live->approval_message);
+    log.info("approval_requested", Json{{"session_id", m_live->id}, {"request_id", request.request_id}, {"kind", request.kind},
+                                        {"proposal_id", agntos::json_or_null(request.proposal_id)}});
+    const auto deadline = std::chrono::steady_clock::now() + m_server.m_approval_timeout;
+    m_live->approval_cv.wait_until(lock, deadline,
+                                   [&] { return m_live->decision.has_value() || cancel || m_server.m_stopping; });
+    if (m_live->decision) {
+      decision = *m_live->decision;
+    } else if (cancel) {
+      decision.reason = "the turn was cancelled";
+    } else if (m_server.m_stopping) {
+      decision.reason = "the daemon is shutting down";
+    } else {
+      decision.reason = "no answer within " + std::to_string(m_server.m_approval_timeout.count() / 1000) + " seconds";
+    }
+    m_live->approval_id.reset();
+    m_live->approval_message.reset();
+    m_live->decision.reset();
+    log.info(decision.approved ? "approval_granted" : "approval_denied",
+             Json{{"session_id", m_live->id}, {"request_id", request.request_id},
+                  {"approved_by", decision.approved ? Json(decision.approved_by) : Json()},
+                  {"reason", decision.approved ? Json() : Json(decision.reason)}});
+    return decision;
+  }
+
+private:
+  void broadcast(const Json& message) {
+    std::lock_guard lock(m_server.m_mutex);
+    m_server.broadcast_locked(*m_live, message);
+  }
+
+  Server& m_server;
+  std::shared_ptr<LiveSession> m_live;
+  bool m_legacy;
+};
+
+Server::Server(Agent& agent, std::filesystem::path socket_path)
+    : m_agent(agent), m_socket_path(std::move(socket_path)), m_approval_timeout(approval_timeout_from_environment()),
+      m_workers(std::make_unique<Workers>()) {
+  prepare_socket_dir(m_socket_path.parent_path().empty() ? std::filesystem::path(".") : m_socket_path.parent_path());
+  m_listen = listen_unix(m_socket_path);
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0) agntos::throw_errno("cannot create wake pipe");
+  m_wake_read.reset(fds[0]);
+  m_wake_write.reset(fds[1]);
+}
+
+Server::~Server() {
+  shutdown();
+  if (m_listen) ::unlink(m_socket_path.c_str());
+}
+
+void Server::wake() {
+  const char byte = 1;
+  [[maybe_unused]] const auto written = ::write(m_wake_write.get(), &byte, 1);
+}
+
+void Server::run(int stop_fd) {
+  m_agent.log().info("listening", Json{{"socket", m_socket_path.string()}, {"pid", ::getpid()}});
+  std::vector<pollfd> fds;
+  std::vector<uint64_t> ids;
+  for (;;) {
+    fds.clear();
+    ids.clear();
+    fds.push_back(pollfd{stop_fd, POLLIN, 0});
+    fds.push_back(pollfd{m_wake_read.get(), POLLIN, 0});
+    fds.push_back(pollfd{m_listen.get(), POLLIN, 0});
+    std::vector<uint64_t> finished;
+    {
+      std::lock_guard lock(m_mutex);
+      for (auto& [id, client] : m_clients) {
+        if (client->broken || (client->close_after_flush && client->out.empty())) {
+          finished.push_back(id);
+          continue;
+        }
+        short events = client->read_closed ? 0 : POLLIN;
+        if (!client->out.empty()) events |= POLLOUT;
+        fds.push_back(pollfd{client->fd.get(), events, 0});
+        ids.push_back(id);
+      }
+    }
+    if (!finished.empty()) {
+      for (const auto id : finished) disconnect(id);
+      continue;
+    }
+    const int ready = ::poll(fds.data(), fds.size(), 1000);
+    if (ready < 0) {
+      if (errno == EINTR) continue;
+      agntos::throw_errno("poll failed");
+    }
+    m_workers->reap();
+    if (fds[0].revents) break;
+    if (fds[1].revents) {
+      char buffer[256];
+      while (::read(m_wake_read.get(), buffer, sizeof buffer) > 0) {
+      }
+    }
+    if (fds[2].revents & POLLIN) accept_clients();
+    for (size_t i = 3; i < fds.size(); ++i) {
+      if (!fds[i].revents) continue;
+      const auto it = m_clients.find(ids[i - 3]);  // only this thread adds or removes clients
+      if (it == m_clients.end()) continue;
+      Client& client = *it->second;
+      if (fds[i].revents & POLLOUT) {
+        std::lock_guard lock(m_mutex);
+        send_locked(client.id, "");
+      }
+      if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) read_client(client);
+    }
+  }
+  m_agent.log().info("stopping", Json{{"socket", m_socket_path.string()}});
+  shutdown();
+}
+
+void Server::shutdown() {
+  {
+    std::lock_guard lock(m_mutex);
+    m_stopping = true;
+    for (auto& [id, live] : m_sessions) {
+      live->cancel = true;
+      live->approval_cv.notify_all();
+    }
+  }
+  m_workers->join_all();
+  std::lock_guard lock(m_mutex);
+  m_clients.clear();
+  m_sessions.clear();
+}
+
+void Server::accept_clients() {
+  for (;;) {
+    const int fd = ::accept4(m_listen.get(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    if (fd < 0) {
+      if (errno == EINTR) continue;
+      if (errno != EAGAIN && errno != EWOULDBLOCK)
+        m_agent.log().warning("accept_failed", Json{{"errno", errno}, {"message", std::strerror(errno)}});
+      return;
+    }
+    agntos::Fd connection(fd);
+    PeerCredentials peer;
+    try {
+      peer = peer_credentials(connection.get());
+    } catch (const Error& e) {
+      m_agent.log().warning("client_rejected", Json{{"reason", e.what()}});
+      continue;
+    }
+    if (peer.uid != ::geteuid()) {
+      const auto line = to_line(error_message("permission denied: this agntd serves uid " + std::to_string(::geteuid()) +
+                                                  " only", "permission"));
+      [[maybe_unused]] const auto sent = ::send(connection.get(), line.data(), line.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+      m_agent.log().warning("client_rejected", Json{{"uid", peer.uid}, {"pid", peer.pid}, {"reason", "other uid"}});
+      continue;
+    }
+    auto client = std::make_unique<Client>();
+    client->fd = std::move(connection);
+    client->uid = peer.uid;
+    client->pid = peer.pid;
+    std::lock_guard lock(m_mutex);
+    client->id = m_next_client++;
+    m_agent.log().info("client_connected", Json{{"client", client->id}, {"pid", peer.pid}, {"uid", peer.uid}});
+    m_clients.emplace(client->id, std::move(client));
+  }
+}
+
+void Server::read_client(Client& client) {
+  char buffer[65536];
+  for (;;) {
+    const ssize_t n = ::recv(client.fd.get(), buffer, sizeof buffer, MSG_DONTWAIT);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+    if (n <= 0) {
+      // End of input. A last line without a newline still counts; a one-shot client that
+      // closed its writing side still gets its answer.
+      if (!client.in.empty() && !client.discarding) handle_line(client, client.in);
+      client.in.clear();
+      bool keep = false;
+      {
+        std::lock_guard lock(m_mutex);
+        keep = n == 0 && client.legacy_pending;
+      }
+      if (keep) {
+        client.read_closed = true;
+      } else {
+        disconnect(client.id);
+      }
+      return;
+    }
+    client.in.append(buffer, static_cast<size_t>(n));
+    size_t start = 0;
+    for (size_t newline; (newline = client.in.find('\n', start)) != std::string::npos; start = newline + 1) {
+      if (client.discarding) {
+        client.discarding = false;
+        continue;
+      }
+      std::string_view line(client.in.data() + start, newline - start);
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      handle_line(client, line);
+    }
+    client.in.erase(0, start);
+    if (client.in.size() > kMaxLine) {
+      if (!client.discarding)
+        send(client.id, error_message("request line longer than " + std::to_string(kMaxLine) + " bytes: discarded", "too_large"));
+      client.in.clear();
+      client.discarding = true;
+    }
+  }
+}
+
+void Server::handle_line(Client& client, std::string_view line) {
+  if (agntos::trim(line).empty()) return;
+  try {
+    dispatch(client, parse_request(line));
+  } catch (const Error& e) {
+    m_agent.log().info("request_refused", Json{{"client", client.id}, {"code", e.code_name()}, {"message", e.what()}});
+    send(client.id, error_message(e.what(), e.code_name()));
+  } catch (const std::exception& e) {
+    m_agent.log().error("request_failed", Json{{"client", client.id}, {"message", e.what()}});
+    send(client.id, error_message(e.what()));
+  }
+}
+
+void Server::dispatch(Client& client, const Request& request) {
+  const uint64_t client_id = client.id;
+  switch (request.type) {
+    case RequestType::init:
+      return handle_init(client, request.session_id);
+    case RequestType::chat:
+      return handle_chat(client, *request.prompt);
+    case RequestType::approve:
+      return handle_decision(client, request, true);
+    case RequestType::deny:
+      return handle_decision(client, request, false);
+    case RequestType::cancel:
+      return handle_cancel(client);
+    case RequestType::legacy_prompt:
+      return handle_legacy(client, *request.prompt);
+    case RequestType::sessions: {
+      Json sessions = Json::array();
+      for (const auto& info : m_agent.list_sessions(static_cast<size_t>(request.limit.value_or(50))))
+        sessions.push_back(info.to_json());
+      return send(client_id, sessions_response_message(sessions));
+    }
+    case RequestType::history: {
+      Json results = Json::array();
+      Json messages = Json::array();
+      if (request.query && !agntos::trim(*request.query).empty())
+        for (const auto& hit : m_agent.search_history(*request.query, static_cast<size_t>(request.limit.value_or(20))))
+          results.push_back(hit.to_json());
+      if (request.session_id)
+        for (const auto& message : m_agent.stored_messages(*request.session_id)) messages.push_back(message.to_json());
+      return send(client_id, history_response_message(request.query, request.session_id, results, messages));
+    }
+    case RequestType::status:
+    case RequestType::audit:
+      break;
+  }
+  // status and audit run agntctl: on a worker, so the poll loop keeps serving.
+  m_workers->spawn([this, client_id, request] {
+    try {
+      if (request.type == RequestType::status) {
+        const auto target = request.target.value_or("system");
+        send(client_id, status_response_message(target, m_agent.run_agntctl({"inspect", "--", target})));
+        return;
+      }
+      const auto& action = *request.action;
+      std::vector<std::string> args{"audit"};
+      if (request.limit) args.push_back("--limit=" + std::to_string(*request.limit));
+      if (action == "search") args.push_back("--query=" + *request.query);
+      args.push_back("--");
+      args.push_back(action);
+      if (action == "show") args.push_back(*request.id);
+      const auto result = m_agent.run_agntctl(args);
+      send(client_id, audit_response_message(action, action == "show" ? Json::array({result})
+                                                                      : result.value("entries", Json::array())));
+    } catch (const Error& e) {
+      send(client_id, error_message(e.what(), e.code_name()));
+    } catch (const std::exception& e) {
+      send(client_id, error_message(e.what()));
+    }
+  });
+}
+
+void Server::handle_init(Client& client, const std::optional<std::string>& session_id) {
+  std::shared_ptr<LiveSession> live;
+  if (session_id) {
+    std::lock_guard lock(m_mutex);
+    if (auto it = m_sessions.find(*session_id); it != m_sessions.end()) live = it->second;
+  }
+  if (!live) {
+    auto session = session_id ? m_agent.load_session(*session_id) : m_agent.create_session();
+    live = std::make_shared<LiveSession>();
+    live->id = session->id;
+    live->profile = session->profile.name;
+    live->model = session->profile.model.empty() ? std::string(agntos::provider_name(session->profile.provider))
+                                                 : session->profile.model;
+    live->message_count = session->conversation.messages.size();
+    live->session = std::move(session);
+  }
+  const auto pending = m_agent.pending_proposals();
+  std::lock_guard lock(m_mutex);
+  // Only this thread adds sessions, so the entry is still absent or still `live`.
+  m_sessions.emplace(live->id, live);
+  if (client.session_id != live->id) {
+    detach_locked(client);
+    live->clients.insert(client.id);
+    client.session_id = live->id;
+  }
+  m_agent.log().info("session_ready", Json{{"client", client.id}, {"session_id", live->id}, {"resumed", session_id.has_value()}});
+  send_locked(client.id, to_line(session_ready_message(live->id, live->profile, live->model, pending,
+                                                       session_id.has_value(), live->message_count)));
+  if (live->approval_message && !live->decision) send_locked(client.id, to_line(*live->approval_message));
+}
+
+void Server::handle_chat(Client& client, const std::string& prompt) {
+  bool attached = false;
+  {
+    std::lock_guard lock(m_mutex);
+    attached = !client.session_id.empty() && m_sessions.count(client.session_id);
+  }
+  if (!attached) handle_init(client, std::nullopt);
+  std::lock_guard lock(m_mutex);
+  const auto live = m_sessions.at(client.session_id);
+  if (live->turn_running)
+    throw Error(Errc::conflict, "a turn is already running in session " + live->id +
+                                    "; wait for turn_complete or send {\"type\":\"cancel\"}");
+  start_turn(live, prompt, client.uid, std::nullopt);
+}
+
+void Server::handle_legacy(Client& client, const std::string& prompt) {
+  auto session = m_agent.create_session();
+  auto live = std::make_shared<LiveSession>();
+  live->id = session->id;
+  live->profile = session->profile.name;
+  live->model = session->profile.model;
+  live->session = std::move(session);
+  std::lock_guard lock(m_mutex);
+  m_sessions.emplace(live->id, live);
+  client.legacy_pending = true;
+  start_turn(live, prompt, client.uid, client.id);
+}
+
+void Server::start_turn(const std::shared_ptr<LiveSession>& live, const std::string& prompt, uid_t uid,
+                        std::optional<uint64_t> legacy_client) {
+  live->turn_running = true;
+  live->turn_uid = uid;
+  live->cancel = false;
+  m_agent.log().info("turn_started", Json{{"session_id", live->id}, {"legacy", legacy_client.has_value()}});
+  m_workers->spawn([this, live, prompt, legacy_client] {
+    Observer observer(*this, live, legacy_client.has_value());
+    TurnResult result;
+    const auto started = std::chrono::steady_clock::now();
+    try {
+      result = m_agent.run_turn(*live->session, prompt, observer, live->cancel);
+    } catch (const std::exception& e) {
+      result.end = TurnEnd::failed;
+      result.error = e.what();
+    }
+    const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    m_agent.log().log(result.end == TurnEnd::failed ? LogLevel::warning : LogLevel::info, "turn_complete",
+                      Json{{"session_id", live->id}, {"end", end_name(result.end)}, {"rounds", result.rounds},
+                           {"tool_calls", result.tool_calls}, {"ms", elapsed.count()},
+                           {"error", result.error.empty() ? Json() : Json(result.error)}});
+    std::lock_guard lock(m_mutex);
+    if (legacy_client) {
+      send_locked(*legacy_client, to_line(legacy_response_message(
+                                      result.end == TurnEnd::failed ? "Error: " + result.error : result.content)));
+      if (auto it = m_clients.find(*legacy_client); it != m_clients.end()) {
+        it->second->legacy_pending = false;
+        it->second->close_after_flush = true;
+      }
+      wake();
+    } else {
+      if (result.end == TurnEnd::failed) broadcast_locked(*live, error_message(result.error, "turn_failed"));
+      Json complete = turn_complete_message(result.end == TurnEnd::failed ? std::string() : result.content);
+      complete["end"] = end_name(result.end);
+      broadcast_locked(*live, complete);
+    }
+    live->turn_running = false;
+    live->message_count = live->session->conversation.messages.size();
+    evict_if_idle_locked(live);
+  });
+}
+
+void Server::handle_decision(Client& client, const Request& request, bool approved) {
+  std::lock_guard lock(m_mutex);
+  std::shared_ptr<LiveSession> live;
+  for (const auto& [id, candidate] : m_sessions)
+    if (candidate->approval_id == request.request_id) live = candidate;
+  if (!live)
+    throw Error(Errc::not_found, "no pending approval " + *request.request_id + " (answered, timed out, or never asked)");
+  if (!live->clients.count(client.id))
+    throw Error(Errc::refused, "this connection is not attached to the session of " + *request.request_id +
+                                   "; send init with its session_id first");
+  if (client.uid != live->turn_uid) throw Error(Errc::refused, "only the user who started the turn may answer it");
+  if (live->decision) throw Error(Errc::conflict, *request.request_id + " was already answered");
+  ApprovalDecision decision;
+  decision.approved = approved;
+  if (approved) decision.approved_by = "client:" + std::to_string(client.uid);
+  else decision.reason = request.reason && !request.reason->empty() ? "denied by the user: " + *request.reason
+                                                                    : std::string("denied by the user");
+  live->decision = decision;
+  live->approval_cv.notify_all();
+}
+
+void Server::handle_cancel(Client& client) {
+  std::lock_guard lock(m_mutex);
+  const auto it = m_sessions.find(client.session_id);
+  if (it == m_sessions.end() || !it->second->turn_running) throw Error(Errc::not_found, "no turn is running in this session");
+  auto& live = *it->second;
+  live.cancel = true;
+  live.approval_cv.notify_all();
+  m_agent.log().info("turn_cancel", Json{{"session_id", live.id}, {"client", client.id}});
+}
+
+void Server::send(uint64_t client_id, const Json& message) {
+  std::lock_guard lock(m_mutex);
+  send_locked(client_id, to_line(message));
+}
+
+void Server::send_locked(uint64_t client_id, const std::string& line) {
+  const auto it = m_clients.find(client_id);
+  if (it == m_clients.end()) return;
+  Client& client = *it->second;
+  if (client.broken) return;
+  client.out += line;
+  while (!client.out.empty()) {
+    const ssize_t n = ::send(client.fd.get(), client.out.data(), client.out.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n > 0) {
+      client.out.erase(0, static_cast<size_t>(n));
+    } else if (n < 0 && errno == EINTR) {
+      continue;
+    } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      break;
+    } else {
+      client.broken = true;
+      client.out.clear();
+      break;
+    }
+  }
+  if (client.out.size() > kMaxQueued) {
+    client.broken = true;
+    client.out.clear();
+  }
+  if (!client.out.empty() || client.broken) wake();
+}
+
+void Server::broadcast_locked(const LiveSession& live, const Json& message) {
+  const auto line = to_line(message);
+  for (const auto id : live.clients) send_locked(id, line);
+}
+
+void Server::detach_locked(Client& client) {
+  if (client.session_id.empty()) return;
+  const auto it = m_sessions.find(client.session_id);
+  client.session_id.clear();
+  if (it == m_sessions.end()) return;
+  const auto live = it->second;
+  live->clients.erase(client.id);
+  if (live->clients.empty() && live->approval_id && !live->decision) {
+    live->decision = ApprovalDecision{false, "", "every client of the session disconnected"};
+    live->approval_cv.notify_all();
+  }
+  evict_if_idle_locked(live);
+}
+
+void Server::evict_if_idle_locked(const std::shared_ptr<LiveSession>& live) {
+  if (!live->clients.empty() || live->turn_running) return;
+  const auto it = m_sessions.find(live->id);
+  if (it != m_sessions.end() && it->second == live) m_sessions.erase(it);
+}
+
+void Server::disconnect(uint64_t client_id) {
+  std::lock_guard lock(m_mutex);
+  const auto it = m_clients.find(client_id);
+  if (it == m_clients.end()) return;
+  detach_locked(*it->second);
+  m_agent.log().info("client_disconnected", Json{{"client", client_id}});
+  m_clients.erase(it);
+}
+
+}  // namespace agntd

@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: MIT
+#include "agntd/tools.h"
+
+#include <array>
+
+#include "common/error.h"
+
+namespace agntd {
+namespace {
+
+using agntos::Errc;
+using agntos::Error;
+
+// Argument readers. Options are passed as --name=value and positionals after "--", so no
+// value the model chooses (say "--yes" or "--config-dir=/") can be taken for an option.
+
+std::optional<std::string> optional_string(const Json& args, const char* key) {
+  if (!args.is_object() || !args.contains(key) || args[key].is_null()) return std::nullopt;
+  if (!args[key].is_string()) throw Error(Errc::usage, std::string("argument '") + key + "' must be a string");
+  return args[key].get<std::string>();
+}
+
+std::string required_string(const Json& args, const char* key) {
+  auto value = optional_string(args, key);
+  if (!value || value->empty()) throw Error(Errc::usage, std::string("missing argument '") + key + "'");
+  return *value;
+}
+
+// Models often send numbers as strings ("5"); both are accepted.
+std::optional<std::string> optional_number(const Json& args, const char* key) {
+  if (!args.is_object() || !args.contains(key) || args[key].is_null()) return std::nullopt;
+  const Json& value = args[key];
+  if (value.is_number_integer()) return std::to_string(value.get<long long>());
+  if (value.is_number()) return value.dump();
+  if (value.is_string()) {
+    const auto text = value.get<std::string>();
+    if (!text.empty() && text.find_first_not_of("0123456789.") == std::string::npos) return text;
+  }
+  throw Error(Errc::usage, std::string("argument '") + key + "' must be a number");
+}
+
+bool optional_bool(const Json& args, const char* key) {
+  if (!args.is_object() || !args.contains(key) || args[key].is_null()) return false;
+  if (args[key].is_boolean()) return args[key].get<bool>();
+  if (args[key].is_string()) return args[key] == "true";
+  throw Error(Errc::usage, std::string("argument '") + key + "' must be true or false");
+}
+
+std::string one_of(const std::string& value, std::initializer_list<const char*> allowed, const char* key) {
+  std::string names;
+  for (const char* name : allowed) {
+    if (value == name) return value;
+    names += std::string(names.empty() ? "" : ", ") + name;
+  }
+  throw Error(Errc::usage, std::string("argument '") + key + "' must be one of " + names + " (got '" + value + "')");
+}
+
+void add_option(std::vector<std::string>& argv, const char* name, const std::optional<std::string>& value) {
+  if (value) argv.push_back(std::string("--") + name + "=" + *value);
+}
+
+ToolInvocation command(std::initializer_list<const char*> words) {
+  ToolInvocation invocation;
+  invocation.args.push_back("--json");
+  for (const char* word : words) invocation.args.emplace_back(word);
+  return invocation;
+}
+
+void approval_options(ToolInvocation& invocation, const ToolContext& context) {
+  // The gate sets approved_by only after the user's yes; without it agntctl refuses (no TTY).
+  if (!context.approved_by) return;
+  invocation.args.push_back("--yes");
+  invocation.args.push_back("--approved-by=" + *context.approved_by);
+}
+
+ToolInvocation build_inspect(const Json& args, const ToolContext&) {
+  auto invocation = command({"inspect"});
+  if (auto target = optional_string(args, "target"); target && !target->empty()) {
+    invocation.args.push_back("--");
+    invocation.args.push_back(*target);
+  }
+  return invocation;
+}
+
+ToolInvocation build_propose(const Json& args, const ToolContext& context) {
+  auto invocation = command({"propose"});
+  auto& argv = invocation.args;
+  const auto intent = optional_string(args, "intent");
+  const auto module = optional_string(args, "module");
+  const auto nix = optional_string(args, "nix");
+  if (!intent && !module) throw Error(Errc::usage, "give 'intent' (e.g. \"install htop\") or 'module' with 'nix'");
+  if (module && !nix) throw Error(Errc::usage, "'module' needs its text in 'nix'");
+  // The audit records the user's own words; the model's copy is only a fallback.
+  const auto prompt = context.user_prompt.empty() ? optional_string(args, "prompt") : context.user_prompt;
+  add_option(argv, "prompt", prompt);
+  add_option(argv, "rationale", optional_string(args, "rationale"));
+  if (!context.session_id.empty()) add_option(argv, "session-id", context.session_id);
+  if (!context.model.empty()) add_option(argv, "model", context.model);
+  if (module) {
+    add_option(argv, "module", module);
+    add_option(argv, "nix", nix);
+  }
+  if (intent) {
+    argv.push_back("--");
+    argv.push_back(*intent);
+  }
+  return invocation;
+}
+
+ToolInvocation build_apply(const Json& args, const ToolContext& context) {
+  auto invocation = command({"apply"});
+  approval_options(invocation, context);
+  invocation.args.push_back("--");
+  invocation.args.push_back(required_string(args, "id"));
+  return invocation;
+}
+
+ToolInvocation build_rollback(const Json& args, const ToolContext& context) {
+  const auto action = one_of(optional_string(args, "action").value_or("list"), {"list", "undo", "generation"}, "action");
+  auto invocation = command({"rollback"});
+  if (action != "list") approval_options(invocation, context);
+  invocation.args.push_back("--");
+  invocation.args.push_back(action);
+  if (auto target = optional_string(args, "target"); target && !target->empty() && action != "list")
+    invocation.args.push_back(*target);
+  return invocation;
+}
+
+ToolInvocation build_audit(const Json& args, const ToolContext&) {
+  const auto action = one_of(optional_string(args, "action").value_or("list"), {"list", "show", "search"}, "action");
+  auto invocation = command({"audit"});
+  add_option(invocation.args, "limit", optional_number(args, "limit"));
+  if (action == "search") add_option(invocation.args, "query", required_string(args, "query"));
+  invocation.args.push_back("--");
+  invocation.args.push_back(action);
+  if (action == "show") invocation.args.push_back(required_string(args, "id"));
+  return invocation;
+}
+
+ToolInvocation build_memory(const Json& args, const ToolContext&) {
+  const auto action = one_of(optional_string(args, "action").value_or("show"),
+                             {"show", "add", "replace", "remove", "search"}, "action");
+  auto invocation = command({"memory"});
+  auto& argv = invocation.args;
+  std::optional<std::string> file = optional_string(args, "file");
+  if (file) file = one_of(*file, {"user", "memory"}, "file");
+  if (action == "add") {
+    add_option(argv, "section", optional_string(args, "section"));
+    add_option(argv, "content", required_string(args, "content"));
+  } else if (action == "replace" || action == "remove") {
+    add_option(argv, "target", required_string(args, "target"));
+    if (action == "replace") add_option(argv, "replacement", required_string(args, "replacement"));
+  }
+  if (action != "show" && action != "search" && !file) throw Error(Errc::usage, "memory " + action + " needs 'file': user or memory");
+  argv.push_back("--");
+  argv.push_back(action);
+  if (action == "search") argv.push_back(required_string(args, "query"));
+  else if (file) argv.push_back(*file);
+  return invocation;
+}
+
+ToolInvocation build_read(const Json& args, const ToolContext&) {
+  auto invocation = command({"read_file"});
+  add_option(invocation.args, "offset", optional_number(args, "offset"));
+  add_option(invocation.args, "limit", optional_number(args, "limit"));
+  invocation.args.push_back("--");
+  invocation.args.push_back(required_string(args, "path"));
+  return invocation;
+}
+
+ToolInvocation build_write(const Json& args, const ToolContext&) {
+  auto invocation = command({"write_file"});
+  const auto content = optional_string(args, "content");
+  if (!content) throw Error(Errc::usage, "missing argument 'content'");
+  invocation.stdin_text = *content;  // stdin: no argv size limit on file contents
+  invocation.args.push_back("--");
+  invocation.args.push_back(required_string(args, "path"));
+  return invocation;
+}
+
+ToolInvocation build_edit(const Json& args, const ToolContext&) {
+  auto invocation = command({"edit_file"});
+  const auto old_text = optional_string(args, "old");
+  const auto new_text = optional_string(args, "new");
+  if (!old_text || old_text->empty()) throw Error(Errc::usage, "missing argument 'old'");
+  if (!new_text) throw Error(Errc::usage, "missing argument 'new'");
+  add_option(invocation.args, "old", old_text);
+  add_option(invocation.args, "new", new_text);
+  if (optional_bool(args, "all")) invocation.args.push_back("--all");
+  invocation.args.push_back("--");
+  invocation.args.push_back(required_string(args, "path"));
+  return invocation;
+}
+
+ToolInvocation build_bash(const Json& args, const ToolContext&) {
+  auto invocation = command({"run_bash"});
+  add_option(invocation.args, "timeout", optional_number(args, "timeout"));
+  invocation.args.push_back("--");
+  invocation.args.push_back(required_string(args, "command"));
+  return invocation;
+}
+
+// Descriptions and schemas are terse on purpose: they are paid for on every request
+// (SPEC §10: rules plus these schemas under 1,000 tokens).
+constexpr std::array kTools{
+    ToolSpec{"inspect", "System facts. target: system (default), cpu, memory, gpu, disk, network, nixos, "
+                        "agntos (what AgntOS manages), services (failed units).",
+             R"({"type":"object","properties":{"target":{"type":"string"}}})", build_inspect, Gated::no},
+    ToolSpec{"propose", "Stage a validated change; returns id, summary, diff. intent: 'install P..', 'remove P..', "
+                        "'enable S', 'disable S', 'set OPTION VALUE'. Or module 'KIND/NAME.nix' (KIND: packages, "
+                        "services, options, modules, home) with nix text.",
+             R"({"type":"object","properties":{"intent":{"type":"string"},"module":{"type":"string"},)"
+             R"("nix":{"type":"string"},"rationale":{"type":"string"}}})",
+             build_propose, Gated::no},
+    ToolSpec{"apply", "Apply a proposal and rebuild. The user is asked to approve.",
+             R"({"type":"object","properties":{"id":{"type":"string"}},"required":["id"]})", build_apply, Gated::yes},
+    ToolSpec{"rollback", "list generations; undo an apply exactly (target: audit id, default last); generation: "
+                         "whole system (target: N, default previous). undo/generation ask the user.",
+             R"({"type":"object","properties":{"action":{"enum":["list","undo","generation"]},)"
+             R"("target":{"type":"string"}},"required":["action"]})",
+             build_rollback, Gated::yes},
+    ToolSpec{"audit", "Log of changes with the user's words: list, show id, search query.",
+             R"({"type":"object","properties":{"action":{"enum":["list","show","search"]},"id":{"type":"string"},)"
+             R"("query":{"type":"string"},"limit":{"type":"integer"}},"required":["action"]})",
+             build_audit, Gated::no},
+    ToolSpec{"memory", "Curated memory. show; add content (section); replace target with replacement; remove "
+                       "target; search past sessions (query). file: user (preferences) or memory (conventions).",
+             R"({"type":"object","properties":{"action":{"enum":["show","add","replace","remove","search"]},)"
+             R"("file":{"enum":["user","memory"]},"section":{"type":"string"},"content":{"type":"string"},)"
+             R"("target":{"type":"string"},"replacement":{"type":"string"},"query":{"type":"string"}},)"
+             R"("required":["action"]})",
+             build_memory, Gated::no},
+    ToolSpec{"read_file", "Read a file with line numbers.",
+             R"({"type":"object","properties":{"path":{"type":"string"},"offset":{"type":"integer"},)"
+             R"("limit":{"type":"integer"}},"required":["path"]})",
+             build_read, Gated::no},
+    ToolSpec{"write_file", "Create or replace a file (not the config dir: use propose).",
+             R"({"type":"object","properties":{"path":{"type":"string"},"content":{"type":"string"}},)"
+             R"("required":["path","content"]})",
+             build_write, Gated::no},
+    ToolSpec{"edit_file", "Replace exact text old by new in a file (old must be unique unless all).",
+             R"({"type":"object","properties":{"path":{"type":"string"},"old":{"type":"string"},)"
+             R"("new":{"type":"string"},"all":{"type":"boolean"}},"required":["path","old","new"]})",
+             build_edit, Gated::no},
+    ToolSpec{"run_bash", "Run a shell command in a read-only sandbox (timeout in seconds).",
+             R"({"type":"object","properties":{"command":{"type":"string"},"timeout":{"type":"number"}},)"
+             R"("required":["command"]})",
+             build_bash, Gated::no},
+};
+
+}  // namespace
+
+std::span<const ToolSpec> tool_table() { return kTools; }
+
+const ToolSpec* find_tool(std::string_view name) {
+  for (const auto& tool : kTools)
+    if (name == tool.name) return &tool;
+  return nullptr;
+}
+
+std::vector<llm::ToolSchema> tool_schemas() {
+  std::vector<llm::ToolSchema> schemas;
+  for (const auto& tool : kTools) schemas.push_back(llm::ToolSchema{tool.name, tool.description, Json::parse(tool.parameters)});
+  return schemas;
+}
+
+bool needs_approval(const ToolSpec& tool, const Json& args) {
+  if (tool.gated == Gated::no) return false;
+  if (std::string_view(tool.name) == "rollback") {
+    const Json action = args.is_object() && args.contains("action") ? args["action"] : Json();
+    return !(action.is_null() || action == "list");
+  }
+  return true;
+}
+
+size_t tool_schemas_bytes() {
+  size_t total = 0;
+  for (const auto& schema : tool_schemas())
+    total += Json{{"name", schema.name}, {"description", schema.description}, {"parameters", schema.parameters}}.dump().size();
+  return total;
+}
+
+std::string cap_output(std::string_view text, size_t limit) {
+  size_t chars = 0;
+  size_t cut = text.size();
+  for (size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;  // continuation byte
+    if (chars == limit) {
+      cut = i;
+      break;
+    }
+    ++chars;
+  }
+  if (cut == text.size()) return std::string(text);
+  size_t total = chars;
+  for (size_t i = cut; i < text.size(); ++i)
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++total;
+  return std::string(text.substr(0, cut)) + "\n[output truncated: showed " + std::to_string(limit) + " of " +
+         std::to_string(total) + " characters]";
+}
+
+}  // namespace agntd

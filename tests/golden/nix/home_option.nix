@@ -1,0 +1,5 @@
+# Managed by AgntOS: set home option programs.git.userName
+{ ... }:
+{
+  programs.git.userName = "Ada Lovelace";
+}

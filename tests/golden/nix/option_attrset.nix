@@ -1,0 +1,9 @@
+# Managed by AgntOS: set services.openssh.settings
+{ ... }:
+{
+  services.openssh.settings = {
+    PermitRootLogin = "no";
+    PasswordAuthentication = false;
+    X11Forwarding = false;
+  };
+}

@@ -1,0 +1,5 @@
+# Managed by AgntOS: set networking.domain
+{ ... }:
+{
+  networking.domain = "\"; imports = [ /etc/passwd ]; x = \"";
+}

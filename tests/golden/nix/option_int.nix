@@ -1,0 +1,5 @@
+# Managed by AgntOS: set boot.loader.timeout
+{ ... }:
+{
+  boot.loader.timeout = 5;
+}

@@ -1,0 +1,5 @@
+# Managed by AgntOS: set programs.inherit.enable
+{ ... }:
+{
+  programs."inherit".enable = true;
+}

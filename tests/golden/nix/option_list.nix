@@ -1,0 +1,5 @@
+# Managed by AgntOS: set networking.nameservers
+{ ... }:
+{
+  networking.nameservers = [ "1.1.1.1" "8.8.8.8" ];
+}

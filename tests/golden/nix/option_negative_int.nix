@@ -1,0 +1,5 @@
+# Managed by AgntOS: set services.example.offset
+{ ... }:
+{
+  services.example.offset = -12;
+}

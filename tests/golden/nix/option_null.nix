@@ -1,0 +1,5 @@
+# Managed by AgntOS: set services.example.extra
+{ ... }:
+{
+  services.example.extra = null;
+}

@@ -1,0 +1,5 @@
+# Managed by AgntOS: set networking.hostName
+{ ... }:
+{
+  networking.hostName = "demo";
+}

@@ -1,0 +1,5 @@
+# Managed by AgntOS: install package htop
+{ pkgs, ... }:
+{
+  environment.systemPackages = [ pkgs.htop ];
+}

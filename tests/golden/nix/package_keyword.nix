@@ -1,0 +1,5 @@
+# Managed by AgntOS: install package haskellPackages.let
+{ pkgs, ... }:
+{
+  environment.systemPackages = [ pkgs.haskellPackages."let" ];
+}

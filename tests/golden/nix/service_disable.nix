@@ -1,0 +1,5 @@
+# Managed by AgntOS: disable service openssh
+{ ... }:
+{
+  services.openssh.enable = false;
+}

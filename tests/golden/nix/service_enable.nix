@@ -1,0 +1,5 @@
+# Managed by AgntOS: enable service openssh
+{ ... }:
+{
+  services.openssh.enable = true;
+}

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: MIT
+#include "agntd/llm/anthropic_provider.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "support/scripted_llm_server.h"
+#include "unit/agntd/recording_sink.h"
+
+namespace agntd::llm {
+namespace {
+
+using agntos::ProviderKind;
+using agntos::testing::anthropic_stream;
+using agntos::testing::RequestExpectation;
+using agntos::testing::ScriptedAnswer;
+using agntos::testing::ScriptedLlmServer;
+using agntos::testing::ScriptStep;
+using testing::fast_options;
+using testing::RecordingSink;
+using testing::test_profile;
+
+constexpr const char* kKeyVariable = "AGNTOS_TEST_ANTHROPIC_KEY";
+constexpr const char* kKey = "sk-ant-test-k3y-value";
+
+class AnthropicProviderTest : public ::testing::Test {
+protected:
+  void SetUp() override { ::setenv(kKeyVariable, kKey, 1); }
+  void TearDown() override {
+    ::unsetenv(kKeyVariable);
+    EXPECT_TRUE(server.failures().empty()) << server.failures().front();
+  }
+  AnthropicProvider provider() {
+    return AnthropicProvider(test_profile(ProviderKind::anthropic, server.base_url(), kKeyVariable),
+                             std::make_shared<CurlTransport>(), fast_options());
+  }
+  ChatRequest request() {
+    ChatRequest chat;
+    chat.messages = {Message{Role::system, "You manage NixOS.", {}, "", ""},
+                     Message{Role::user, "install htop", {}, "", ""}};
+    chat.tools = {ToolSchema{"inspect", "Show system state", Json{{"type", "object"}}}};
+    return chat;
+  }
+
+  ScriptedLlmServer server;
+  std::atomic<bool> cancel{false};
+  RecordingSink sink;
+};
+
+TEST_F(AnthropicProviderTest, TextAndToolUseSplitAcrossManyReadsAreAssembled) {
+  server.push(ScriptStep::events(anthropic_stream(ScriptedAnswer{
+                                     .text = {"I'll ", "check."},
+                                     .tool_calls = {{"toolu_01", "inspect", R"({"target":"system","n":[1,2,3]})", 7}},
+                                     .usage = std::pair{321L, 54L}}))
+                  .split_every(5, std::chrono::milliseconds(1)));
+  const auto response = provider().chat(request(), sink, cancel);
+  EXPECT_EQ(response.content, "I'll check.");
+  EXPECT_EQ(sink.content, "I'll check.");
+  ASSERT_EQ(response.tool_calls.size(), 1u);
+  EXPECT_EQ(response.tool_calls[0].id, "toolu_01");
+  EXPECT_EQ(response.tool_calls[0].name, "inspect");
+  EXPECT_EQ(Json::parse(response.tool_calls[0].arguments_json), Json::parse(R"({"target":"system","n":[1,2,3]})"));
+  EXPECT_EQ(sink.calls, response.tool_calls);
+  EXPECT_EQ(response.finish_reason, "tool_calls");
+  EXPECT_EQ(response.usage, (Usage{321, 54}));
+  EXPECT_EQ(sink.usage, (Usage{321, 54}));
+}
+
+TEST_F(AnthropicProviderTest, TwoToolUseBlocksGiveTwoCalls) {
+  server.push(ScriptStep::events(anthropic_stream(ScriptedAnswer{
+                                     .tool_calls = {{"toolu_a", "inspect", R"({"target":"cpu"})", 3},
+                                                    {"toolu_b", "audit", R"({"action":"list"})", 2}}}))
+                  .split_every(13));
+  const auto response = provider().chat(request(), sink, cancel);
+  ASSERT_EQ(response.tool_calls.size(), 2u);
+  EXPECT_EQ(response.tool_calls[0], (ToolCall{"toolu_a", "inspect", R"({"target":"cpu"})"}));
+  EXPECT_EQ(response.tool_calls[1], (ToolCall{"toolu_b", "audit", R"({"action":"list"})"}));
+}
+
+TEST_F(AnthropicProviderTest, ThinkingGoesToTheThinkingChannel) {
+  server.push(ScriptStep::events(anthropic_stream(ScriptedAnswer{.thinking = {"Simple ", "request."}, .text = {"Done."}}))
+                  .split_every(3));
+  const auto response = provider().chat(request(), sink, cancel);
+  EXPECT_EQ(response.thinking, "Simple request.");
+  EXPECT_EQ(sink.thinking, "Simple request.");
+  EXPECT_EQ(response.content, "Done.");
+  EXPECT_EQ(response.finish_reason, "stop");
+}
+
+TEST_F(AnthropicProviderTest, RequestFollowsTheMessagesFormat) {
+  server.push(ScriptStep::events(anthropic_stream(ScriptedAnswer{.text = {"ok"}}))
+                  .expecting(RequestExpectation{.path = "/v1/messages",
+                                                .body_equals = {{"/stream", true},
+                                                                {"/system", "You manage NixOS."},
+                                                                {"/max_tokens", 512},
+                                                                {"/model", "scripted-model"}},
+                                                .headers_absent = {"Authorization"},
+                                                .header_equals = {{"x-api-key", kKey},
+                                                                  {"anthropic-version", "2023-06-01"}}}));
+  auto chat = request();
+  chat.messages.push_back(Message{Role::assistant, "Checking.",
+                                  {ToolCall{"toolu_1", "inspect", R"({"target":"cpu"})"},
+                                   ToolCall{"toolu_2", "inspect", R"({"target":"disk"})"}},
+                                  "", ""});
+  chat.messages.push_back(Message{Role::tool, "4 cores", {}, "toolu_1", "inspect"});
+  chat.messages.push_back(Message{Role::tool, "", {}, "toolu_2", "inspect"});
+  chat.messages.push_back(Message{Role::user, "and memory?", {}, "", ""});
+  provider().chat(chat, sink, cancel);
+
+  const Json body = server.requests().at(0).json();
+  EXPECT_EQ(body["tools"], Json::parse(R"([{"name":"inspect","description":"Show system state",
+      "input_schema":{"type":"object"}}])"));
+  const Json expected = Json::parse(R"json([
+    {"role":"user","content":[{"type":"text","text":"install htop"}]},
+    {"role":"assistant","content":[{"type":"text","text":"Checking."},
+      {"type":"tool_use","id":"toolu_1","name":"inspect","input":{"target":"cpu"}},
+      {"type":"tool_use","id":"toolu_2","name":"inspect","input":{"target":"disk"}}]},
+    {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":"4 cores"},
+      {"type":"tool_result","tool_use_id":"toolu_2","content":"(no output)"},
+      {"type":"text","text":"and memory?"}]}])json");
+  EXPECT_EQ(body["messages"], expected) << body["messages"].dump(2);
+}
+
+TEST_F(AnthropicProviderTest, AnErrorEventIsReportedWithItsType) {
+  server.push(ScriptStep::events(
+      "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":5}}}\n\n"
+      "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"bad tools\"}}\n\n"));
+  try {
+    provider().chat(request(), sink, cancel);
+    FAIL() << "no error";
+  } catch (const LlmError& e) {
+    EXPECT_EQ(e.kind(), LlmFailure::endpoint);
+    EXPECT_NE(std::string(e.what()).find("invalid_request_error: bad tools"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(server.requests().size(), 1u);
+}
+
+TEST_F(AnthropicProviderTest, OverloadedBeforeAnyTokenIsRetried) {
+  server.push(ScriptStep::events(
+      "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n"));
+  server.push(ScriptStep::events(anthropic_stream(ScriptedAnswer{.text = {"fine"}})));
+  EXPECT_EQ(provider().chat(request(), sink, cancel).content, "fine");
+  EXPECT_EQ(server.requests().size(), 2u);
+}
+
+TEST_F(AnthropicProviderTest, MalformedToolInputIsAClearError) {
+  server.push(ScriptStep::events(
+      anthropic_stream(ScriptedAnswer{.tool_calls = {{"toolu_1", "inspect", R"({"target": "cpu")", 3}}})));
+  try {
+    provider().chat(request(), sink, cancel);
+    FAIL() << "no error";
+  } catch (const LlmError& e) {
+    EXPECT_EQ(e.kind(), LlmFailure::protocol);
+    EXPECT_NE(std::string(e.what()).find("tool input for inspect that is not valid JSON"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(AnthropicProviderTest, ANonStreamedMessageIsUnderstood) {
+  server.push(ScriptStep::json(200, Json::parse(R"({"id":"msg_1","type":"message","role":"assistant",
+      "content":[{"type":"text","text":"Hello"},{"type":"tool_use","id":"t1","name":"inspect","input":{"a":1}}],
+      "stop_reason":"tool_use","usage":{"input_tokens":10,"output_tokens":4}})")));
+  const auto response = provider().chat(request(), sink, cancel);
+  EXPECT_EQ(response.content, "Hello");
+  ASSERT_EQ(response.tool_calls.size(), 1u);
+  EXPECT_EQ(response.tool_calls[0], (ToolCall{"t1", "inspect", R"({"a":1})"}));
+  EXPECT_EQ(response.finish_reason, "tool_calls");
+  EXPECT_EQ(response.usage, (Usage{10, 4}));
+}
+
+}  // namespace
+}  // namespace agntd::llm

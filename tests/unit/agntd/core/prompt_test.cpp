@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: MIT
+#include "agntd/prompt.h"
+
+#include <gtest/gtest.h>
+
+#include <iostream>
+
+#include "agntd/tools.h"
+#include "common/files.h"
+#include "support/temp_dir.h"
+
+namespace agntd {
+namespace {
+
+// SPEC §10: the fixed prompt (rules + ten schemas) under 1,000 tokens counted as bytes/4, and
+// the per-request system snapshot under 300 bytes. The figures are printed for docs/prompt.md.
+TEST(Prompt, FixedPartAndSnapshotStayWithinTheirBudgets) {
+  const size_t rules = prompt_rules().size();
+  const size_t schemas = tool_schemas_bytes();
+  const size_t fixed = fixed_prompt_bytes();
+  const std::string snapshot = system_snapshot_text();
+  std::cout << "[prompt size] rules " << rules << " bytes, ten schemas " << schemas << " bytes, fixed part " << fixed
+            << " bytes = " << (fixed + 3) / 4 << " tokens (bytes/4); system snapshot " << snapshot.size() << " bytes\n"
+            << snapshot << "\n";
+  EXPECT_EQ(fixed, rules + schemas);
+  EXPECT_LT(fixed, 4000u);
+  EXPECT_LE(snapshot.size(), 300u);
+  EXPECT_FALSE(snapshot.empty());
+}
+
+TEST(Prompt, RulesSayWhatTheSpecAsks) {
+  const std::string rules(prompt_rules());
+  for (const char* phrase : {"propose", "Never change the system imperatively", "preferences", "audit log",
+                             "fails twice", "if denied"})
+    EXPECT_NE(rules.find(phrase), std::string::npos) << phrase;
+}
+
+TEST(Prompt, PendingProposalsAreListedOldestFirstWithTheirSummary) {
+  agntos::testing::TempDir dir;
+  auto paths = agntos::Paths::from_environment(dir.path());
+  EXPECT_EQ(pending_proposals_text(paths), "");
+  agntos::make_directories(paths.proposals_dir());
+  agntos::write_file_atomic(paths.proposals_dir() / "p-2b.json", R"({"id":"p-2b","summary":"Install package: btop"})");
+  agntos::write_file_atomic(paths.proposals_dir() / "p-1a.json", R"({"id":"p-1a","summary":"Install package: htop"})");
+  agntos::write_file_atomic(paths.proposals_dir() / "p-3c.json", "{not json");
+  EXPECT_EQ(pending_proposals_text(paths), "p-1a Install package: htop\np-2b Install package: btop\n");
+  EXPECT_EQ(pending_proposals_text(paths, 1), "p-1a Install package: htop\n+1 more\n");
+}
+
+TEST(Prompt, SystemPromptHasTheRulesAndOnlyTheSectionsWithContent) {
+  PromptSections sections;
+  sections.memory = "USER.md 2% — 29/1,375\n- prefers vim";
+  sections.system = "host demo";
+  const auto prompt = system_prompt(sections);
+  EXPECT_EQ(prompt.rfind(std::string(prompt_rules()), 0), 0u);
+  EXPECT_NE(prompt.find("## Memory (frozen at session start)\nUSER.md 2% — 29/1,375\n- prefers vim\n"), std::string::npos);
+  EXPECT_NE(prompt.find("## System\nhost demo\n"), std::string::npos);
+  EXPECT_EQ(prompt.find("## Pending proposals"), std::string::npos);
+  EXPECT_EQ(prompt.find("## Skills"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace agntd

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: MIT
+#include "agntd/tools.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "common/error.h"
+
+namespace agntd {
+namespace {
+
+using Args = std::vector<std::string>;
+
+ToolInvocation build(std::string_view name, const Json& args, const ToolContext& context = {}) {
+  const ToolSpec* tool = find_tool(name);
+  EXPECT_NE(tool, nullptr) << name;
+  return tool->build(args, context);
+}
+
+TEST(Tools, TableHasTheTenToolsOfTheSpec) {
+  std::set<std::string> names;
+  for (const auto& tool : tool_table()) names.insert(tool.name);
+  EXPECT_EQ(names, (std::set<std::string>{"inspect", "propose", "apply", "rollback", "audit", "memory", "read_file",
+                                          "write_file", "edit_file", "run_bash"}));
+}
+
+TEST(Tools, OnlyApplyAndRollbackAreGated) {
+  for (const auto& tool : tool_table()) {
+    const bool gated = std::string_view(tool.name) == "apply" || std::string_view(tool.name) == "rollback";
+    EXPECT_EQ(tool.gated == Gated::yes, gated) << tool.name;
+  }
+}
+
+TEST(Tools, EverySchemaIsAnObjectSchemaWhoseRequiredKeysExist) {
+  for (const auto& schema : tool_schemas()) {
+    EXPECT_EQ(schema.parameters["type"], "object") << schema.name;
+    ASSERT_TRUE(schema.parameters["properties"].is_object()) << schema.name;
+    for (const auto& key : schema.parameters.value("required", Json::array()))
+      EXPECT_TRUE(schema.parameters["properties"].contains(key.get<std::string>())) << schema.name << " " << key;
+    EXPECT_FALSE(schema.description.empty());
+  }
+}
+
+TEST(Tools, RollbackListNeedsNoApprovalButUndoAndGenerationDo) {
+  const ToolSpec& rollback = *find_tool("rollback");
+  EXPECT_FALSE(needs_approval(rollback, Json{{"action", "list"}}));
+  EXPECT_FALSE(needs_approval(rollback, Json::object()));
+  EXPECT_TRUE(needs_approval(rollback, Json{{"action", "undo"}}));
+  EXPECT_TRUE(needs_approval(rollback, Json{{"action", "generation"}, {"target", "3"}}));
+  EXPECT_TRUE(needs_approval(*find_tool("apply"), Json{{"id", "p-1"}}));
+  EXPECT_FALSE(needs_approval(*find_tool("propose"), Json{{"intent", "install htop"}}));
+}
+
+TEST(Tools, ProposeRecordsTheUsersWordsSessionAndModel) {
+  ToolContext context{"please install htop", "s-1", "qwen", std::nullopt};
+  const auto invocation =
+      build("propose", Json{{"intent", "install htop"}, {"rationale", "asked"}, {"prompt", "model's words"}}, context);
+  EXPECT_EQ(invocation.args, (Args{"--json", "propose", "--prompt=please install htop", "--rationale=asked",
+                                   "--session-id=s-1", "--model=qwen", "--", "install htop"}));
+}
+
+TEST(Tools, ProposeTakesAModuleWithItsText) {
+  const auto invocation = build("propose", Json{{"module", "modules/fw.nix"}, {"nix", "{ }"}});
+  EXPECT_EQ(invocation.args, (Args{"--json", "propose", "--module=modules/fw.nix", "--nix={ }"}));
+  EXPECT_THROW(build("propose", Json{{"module", "modules/fw.nix"}}), agntos::Error);
+  EXPECT_THROW(build("propose", Json::object()), agntos::Error);
+}
+
+TEST(Tools, ApplyPassesYesOnlyWithTheGatesApproval) {
+  EXPECT_EQ(build("apply", Json{{"id", "p-12"}}).args, (Args{"--json", "apply", "--", "p-12"}));
+  ToolContext approved;
+  approved.approved_by = "client:1000";
+  EXPECT_EQ(build("apply", Json{{"id", "p-12"}}, approved).args,
+            (Args{"--json", "apply", "--yes", "--approved-by=client:1000", "--", "p-12"}));
+}
+
+TEST(Tools, ValuesThatLookLikeOptionsStayPositional) {
+  EXPECT_EQ(build("apply", Json{{"id", "--yes"}}).args, (Args{"--json", "apply", "--", "--yes"}));
+  EXPECT_EQ(build("read_file", Json{{"path", "--config-dir=/"}}).args, (Args{"--json", "read_file", "--", "--config-dir=/"}));
+}
+
+TEST(Tools, RollbackAuditMemoryAndFileToolsBuildTheirArgv) {
+  ToolContext approved;
+  approved.approved_by = "tty";
+  EXPECT_EQ(build("rollback", Json{{"action", "list"}}, approved).args, (Args{"--json", "rollback", "--", "list"}));
+  EXPECT_EQ(build("rollback", Json{{"action", "undo"}, {"target", "a-1"}}, approved).args,
+            (Args{"--json", "rollback", "--yes", "--approved-by=tty", "--", "undo", "a-1"}));
+  EXPECT_EQ(build("audit", Json{{"action", "search"}, {"query", "htop"}, {"limit", 5}}).args,
+            (Args{"--json", "audit", "--limit=5", "--query=htop", "--", "search"}));
+  EXPECT_EQ(build("audit", Json{{"action", "show"}, {"id", "a-1"}}).args, (Args{"--json", "audit", "--", "show", "a-1"}));
+  EXPECT_EQ(build("memory", Json{{"action", "add"}, {"file", "user"}, {"content", "likes vim"}}).args,
+            (Args{"--json", "memory", "--content=likes vim", "--", "add", "user"}));
+  EXPECT_EQ(build("memory", Json{{"action", "search"}, {"query", "htop"}}).args,
+            (Args{"--json", "memory", "--", "search", "htop"}));
+  EXPECT_EQ(build("read_file", Json{{"path", "/etc/hosts"}, {"offset", "2"}}).args,
+            (Args{"--json", "read_file", "--offset=2", "--", "/etc/hosts"}));
+  const auto write = build("write_file", Json{{"path", "/tmp/x"}, {"content", "hello"}});
+  EXPECT_EQ(write.args, (Args{"--json", "write_file", "--", "/tmp/x"}));
+  EXPECT_EQ(write.stdin_text, "hello");
+  EXPECT_EQ(build("edit_file", Json{{"path", "f"}, {"old", "a"}, {"new", "b"}, {"all", true}}).args,
+            (Args{"--json", "edit_file", "--old=a", "--new=b", "--all", "--", "f"}));
+  EXPECT_EQ(build("run_bash", Json{{"command", "uname -a"}, {"timeout", 5}}).args,
+            (Args{"--json", "run_bash", "--timeout=5", "--", "uname -a"}));
+  EXPECT_EQ(build("inspect", Json::object()).args, (Args{"--json", "inspect"}));
+}
+
+TEST(Tools, MissingOrMistypedArgumentsAreUsageErrorsNamingThem) {
+  try {
+    build("apply", Json::object());
+    FAIL();
+  } catch (const agntos::Error& e) {
+    EXPECT_EQ(e.code(), agntos::Errc::usage);
+    EXPECT_NE(std::string(e.what()).find("'id'"), std::string::npos);
+  }
+  EXPECT_THROW(build("read_file", Json{{"path", 3}}), agntos::Error);
+  EXPECT_THROW(build("audit", Json{{"action", "delete"}}), agntos::Error);
+  EXPECT_THROW(build("memory", Json{{"action", "remove"}, {"target", "x"}}), agntos::Error);
+}
+
+TEST(Tools, CapOutputKeepsShortTextAndMarksCutText) {
+  EXPECT_EQ(cap_output("hello", 5), "hello");
+  EXPECT_EQ(cap_output("hello world", 5), "hello\n[output truncated: showed 5 of 11 characters]");
+  // Characters, not bytes: "é" is one character and is never split.
+  EXPECT_EQ(cap_output("ééé", 2), "éé\n[output truncated: showed 2 of 3 characters]");
+}
+
+}  // namespace
+}  // namespace agntd

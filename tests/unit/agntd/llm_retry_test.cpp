@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: MIT
+// Failures of the HTTP exchange, through the real providers, libcurl and the scripted server:
+// retries, timeouts, cancellation, broken streams, and that the API key never shows.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <thread>
+
+#include "agntd/llm/anthropic_provider.h"
+#include "agntd/llm/openai_provider.h"
+#include "agntd/llm/retry.h"
+#include "support/scripted_llm_server.h"
+#include "unit/agntd/recording_sink.h"
+
+namespace agntd::llm {
+namespace {
+
+using namespace std::chrono_literals;
+using agntos::ProviderKind;
+using agntos::testing::anthropic_stream;
+using agntos::testing::openai_stream;
+using agntos::testing::refused_base_url;
+using agntos::testing::ScriptedAnswer;
+using agntos::testing::ScriptedLlmServer;
+using agntos::testing::ScriptStep;
+using testing::fast_options;
+using testing::RecordingSink;
+using testing::test_profile;
+
+constexpr const char* kKeyVariable = "AGNTOS_TEST_RETRY_KEY";
+constexpr const char* kKey = "sk-s3cret-never-print-me";
+
+using Clock = std::chrono::steady_clock;
+
+class LlmRetryTest : public ::testing::Test {
+protected:
+  void SetUp() override { ::setenv(kKeyVariable, kKey, 1); }
+  void TearDown() override { ::unsetenv(kKeyVariable); }
+
+  std::unique_ptr<Provider> openai(const std::string& endpoint, ProviderOptions options = fast_options()) {
+    return std::make_unique<OpenAiProvider>(test_profile(ProviderKind::openai, endpoint, kKeyVariable),
+                                            std::make_shared<CurlTransport>(), options);
+  }
+  std::unique_ptr<Provider> anthropic(const std::string& endpoint) {
+    return std::make_unique<AnthropicProvider>(test_profile(ProviderKind::anthropic, endpoint, kKeyVariable),
+                                               std::make_shared<CurlTransport>(), fast_options());
+  }
+  static ChatRequest request() {
+    ChatRequest chat;
+    chat.messages = {Message{Role::user, "hello", {}, "", ""}};
+    return chat;
+  }
+  // The LlmError chat() throws (fails the test when it returns instead).
+  LlmError failure_of(Provider& provider) {
+    try {
+      provider.chat(request(), sink, cancel);
+    } catch (const LlmError& e) {
+      EXPECT_EQ(std::string(e.what()).find(kKey), std::string::npos) << "the key leaked: " << e.what();
+      return e;
+    }
+    ADD_FAILURE() << "chat() did not fail";
+    return LlmError(LlmFailure::config, "none");
+  }
+
+  ScriptedLlmServer server;
+  std::atomic<bool> cancel{false};
+  RecordingSink sink;
+};
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+TEST(LlmRetryPolicy, BackoffDoublesUpToTheCap) {
+  RetryPolicy policy;
+  policy.first_backoff = 100ms;
+  policy.max_backoff = 350ms;
+  EXPECT_EQ(backoff_delay(policy, 0), 100ms);
+  EXPECT_EQ(backoff_delay(policy, 1), 200ms);
+  EXPECT_EQ(backoff_delay(policy, 2), 350ms);
+  EXPECT_EQ(backoff_delay(policy, 30), 350ms);
+}
+
+TEST(LlmRetryPolicy, RetryAfterIsSecondsOrADate) {
+  EXPECT_EQ(parse_retry_after("7"), std::chrono::seconds(7));
+  EXPECT_EQ(parse_retry_after(" 0 "), std::chrono::seconds(0));
+  EXPECT_EQ(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), std::chrono::seconds(0));  // in the past
+  EXPECT_EQ(parse_retry_after("soon"), std::nullopt);
+}
+
+TEST(LlmRetryPolicy, ErrorBodiesOfBothApisGiveTheirMessage) {
+  EXPECT_EQ(error_message_from_body(R"({"error":{"message":"Invalid key","type":"auth"}})"), "Invalid key");
+  EXPECT_EQ(error_message_from_body(R"({"type":"error","error":{"type":"x","message":"Overloaded"}})"), "Overloaded");
+  EXPECT_EQ(error_message_from_body(R"({"error":"model not found"})"), "model not found");
+  EXPECT_EQ(error_message_from_body(R"({"detail":"Not Found"})"), "Not Found");
+  EXPECT_EQ(error_message_from_body("<html>\nBad Gateway\n</html>"), "<html> Bad Gateway </html>");
+  EXPECT_EQ(error_message_from_body(""), "(empty response)");
+}
+
+TEST_F(LlmRetryTest, RateLimitIsRetriedAfterTheRetryAfterDelay) {
+  server.push(ScriptStep::error(429, "rate limited").with_header("Retry-After", "1"));
+  server.push(ScriptStep::events(openai_stream(ScriptedAnswer{.text = {"after ", "waiting"}})));
+  const auto started = Clock::now();
+  const auto response = openai(server.base_url())->chat(request(), sink, cancel);
+  EXPECT_EQ(response.content, "after waiting");
+  EXPECT_GE(Clock::now() - started, 950ms);
+  EXPECT_EQ(server.requests().size(), 2u);
+}
+
+TEST_F(LlmRetryTest, ARetryAfterLongerThanTheCapFailsAtOnceSayingWhen) {
+  server.push(ScriptStep::error(429, "quota exceeded").with_header("Retry-After", "3600"));
+  const auto error = failure_of(*openai(server.base_url()));
+  EXPECT_TRUE(contains(error.what(), "returned 429: quota exceeded")) << error.what();
+  EXPECT_TRUE(contains(error.what(), "retry after 3600 s")) << error.what();
+  EXPECT_EQ(server.requests().size(), 1u);
+}
+
+TEST_F(LlmRetryTest, ServerErrorsAreRetriedThenSucceed) {
+  for (int i = 0; i < 3; ++i) server.push(ScriptStep::error(500 + i, "busy"));
+  server.push(ScriptStep::events(openai_stream(ScriptedAnswer{.text = {"third time lucky"}})));
+  EXPECT_EQ(openai(server.base_url())->chat(request(), sink, cancel).content, "third time lucky");
+  EXPECT_EQ(server.requests().size(), 4u);
+}
+
+TEST_F(LlmRetryTest, ServerErrorsAfterThreeRetriesFailWithAClearError) {
+  for (int i = 0; i < 4; ++i) server.push(ScriptStep::error(500, "internal trouble"));
+  const auto error = failure_of(*openai(server.base_url()));
+  EXPECT_EQ(error.kind(), LlmFailure::http_status);
+  EXPECT_EQ(error.http_status(), 500);
+  EXPECT_EQ(std::string(error.what()), "LLM endpoint " + server.base_url() +
+                                           "/chat/completions returned 500: internal trouble (after 4 attempts)");
+  EXPECT_EQ(server.requests().size(), 4u);
+  EXPECT_EQ(server.steps_left(), 0u);
+}
+
+TEST_F(LlmRetryTest, ClientErrorsAreNotRetried) {
+  server.push(ScriptStep::error(400, "unknown model"));
+  const auto error = failure_of(*anthropic(server.base_url()));
+  EXPECT_EQ(std::string(error.what()), "LLM endpoint " + server.base_url() + "/messages returned 400: unknown model");
+  EXPECT_EQ(server.requests().size(), 1u);
+}
+
+TEST_F(LlmRetryTest, ARefusedConnectionIsRetriedThenNamed) {
+  const std::string url = refused_base_url();
+  const auto error = failure_of(*openai(url));
+  EXPECT_EQ(error.kind(), LlmFailure::connect);
+  EXPECT_TRUE(contains(error.what(), "cannot connect to LLM endpoint " + url + "/chat/completions")) << error.what();
+  EXPECT_TRUE(contains(error.what(), "(after 4 attempts)")) << error.what();
+}
+
+TEST_F(LlmRetryTest, AConnectionDroppedAfterTokensFailsWithoutRetry) {
+  const std::string stream = openai_stream(ScriptedAnswer{.text = {"partial ", "answer ", "that ", "never ", "ends"}});
+  server.push(ScriptStep::events(stream).drop_after(stream.find("that")));
+  server.push(ScriptStep::events(openai_stream(ScriptedAnswer{.text = {"must not be requested"}})));
+  const auto error = failure_of(*openai(server.base_url()));
+  EXPECT_EQ(error.kind(), LlmFailure::broken);
+  EXPECT_TRUE(contains(error.what(), "the connection to LLM endpoint " + server.base_url() +
+                                         "/chat/completions broke mid-response"))
+      << error.what();
+  EXPECT_EQ(sink.content, "partial answer ");
+  EXPECT_EQ(server.requests().size(), 1u);
+}
+
+TEST_F(LlmRetryTest, AConnectionDroppedBeforeAnyTokenIsRetried) {
+  const std::string stream = openai_stream(ScriptedAnswer{.text = {"hello"}});
+  server.push(ScriptStep::events(stream).drop_after(20));  // inside the role-only first chunk
+  server.push(ScriptStep::events(stream));
+  EXPECT_EQ(openai(server.base_url())->chat(request(), sink, cancel).content, "hello");
+  EXPECT_EQ(server.requests().size(), 2u);
+}
+
+TEST_F(LlmRetryTest, AStreamThatEndsEarlyIsAClearError) {
+  // A clean end of the body without [DONE] or finish_reason, after tokens were shown.
+  server.push(ScriptStep::events("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"cut\"}}]}\n\n"));
+  const auto error = failure_of(*openai(server.base_url()));
+  EXPECT_EQ(error.kind(), LlmFailure::broken);
+  EXPECT_TRUE(contains(error.what(), "ended the response before it was complete")) << error.what();
+}
+
+TEST_F(LlmRetryTest, MalformedJsonInTheStreamIsAClearError) {
+  server.push(ScriptStep::events("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"ok\"}}]}\n\n"
+                                 "data: {\"choices\": [ this is not json\n\n"));
+  const auto error = failure_of(*openai(server.base_url()));
+  EXPECT_EQ(error.kind(), LlmFailure::protocol);
+  EXPECT_TRUE(contains(error.what(), "LLM endpoint " + server.base_url() +
+                                         "/chat/completions sent malformed JSON in its event stream: {\"choices\": [ this"))
+      << error.what();
+}
+
+TEST_F(LlmRetryTest, MalformedJsonFromAnthropicIsAClearError) {
+  server.push(ScriptStep::events("event: message_start\ndata: {not json}\n\n"));
+  const auto error = failure_of(*anthropic(server.base_url()));
+  EXPECT_EQ(error.kind(), LlmFailure::protocol);
+  EXPECT_TRUE(contains(error.what(), "malformed JSON")) << error.what();
+}
+
+TEST_F(LlmRetryTest, CancelDuringAStalledStreamReturnsPromptly) {
+  const std::string stream = openai_stream(ScriptedAnswer{.text = {"thinking about it", " forever"}});
+  server.push(ScriptStep::events(stream).stall_after(stream.find(" forever"), 60s));
+  std::thread canceller([this] {
+    while (sink.tokens == 0) std::this_thread::sleep_for(5ms);
+    std::this_thread::sleep_for(100ms);
+    cancel = true;
+  });
+  const auto started = Clock::now();
+  const auto response = openai(server.base_url())->chat(request(), sink, cancel);
+  const auto elapsed = Clock::now() - started;
+  canceller.join();
+  EXPECT_EQ(response.finish_reason, "cancelled");
+  EXPECT_EQ(response.content, "thinking about it");
+  EXPECT_LT(elapsed, 1500ms);
+}
+
+TEST_F(LlmRetryTest, CancelDuringTheBackoffReturnsPromptly) {
+  server.push(ScriptStep::error(503, "later").with_header("Retry-After", "30"));
+  std::thread canceller([this] {
+    while (server.requests().empty()) std::this_thread::sleep_for(5ms);
+    std::this_thread::sleep_for(100ms);
+    cancel = true;
+  });
+  const auto started = Clock::now();
+  const auto response = openai(server.base_url())->chat(request(), sink, cancel);
+  canceller.join();
+  EXPECT_EQ(response.finish_reason, "cancelled");
+  EXPECT_LT(Clock::now() - started, 1500ms);
+}
+
+TEST_F(LlmRetryTest, AStalledStreamTimesOut) {
+  const std::string stream = openai_stream(ScriptedAnswer{.text = {"a", "b"}});
+  server.push(ScriptStep::events(stream).stall_after(stream.find("\"b\""), 30s));
+  auto options = fast_options();
+  options.idle_timeout = 300ms;
+  const auto started = Clock::now();
+  const auto error = failure_of(*openai(server.base_url(), options));
+  EXPECT_EQ(error.kind(), LlmFailure::timeout);
+  EXPECT_EQ(error.code(), agntos::Errc::timeout);
+  EXPECT_TRUE(contains(error.what(), "stopped sending (no data for 300 ms)")) << error.what();
+  EXPECT_LT(Clock::now() - started, 3s);
+}
+
+TEST_F(LlmRetryTest, TheKeyIsSentButNeverAppearsInAnError) {
+  // An endpoint that echoes the key it was given, as some do in their 401 message.
+  server.push(ScriptStep::error(401, std::string("Incorrect API key provided: ") + kKey));
+  const auto error = failure_of(*openai(server.base_url()));
+  EXPECT_EQ(server.requests().at(0).header("Authorization"), std::string("Bearer ") + kKey);
+  EXPECT_EQ(std::string(error.what()), "LLM endpoint " + server.base_url() +
+                                           "/chat/completions returned 401: Incorrect API key provided: [redacted]");
+
+  server.push(ScriptStep::error(403, std::string("key ") + kKey + " is disabled"));
+  const auto anthropic_error = failure_of(*anthropic(server.base_url()));
+  EXPECT_EQ(server.requests().at(1).header("x-api-key"), kKey);
+  EXPECT_TRUE(contains(anthropic_error.what(), "returned 403: key [redacted] is disabled")) << anthropic_error.what();
+}
+
+TEST_F(LlmRetryTest, AnUnsetKeyVariableIsNamedWithoutAnyValue) {
+  ::unsetenv(kKeyVariable);
+  const auto error = failure_of(*openai(server.base_url()));
+  EXPECT_EQ(error.kind(), LlmFailure::config);
+  EXPECT_TRUE(contains(error.what(), std::string("the environment variable ") + kKeyVariable)) << error.what();
+  EXPECT_TRUE(server.requests().empty());
+}
+
+TEST_F(LlmRetryTest, AnOfflineProfileHasNoHttpProvider) {
+  EXPECT_THROW(make_http_provider(agntos::offline_profile(), std::make_shared<CurlTransport>()), agntos::Error);
+  auto profile = test_profile(ProviderKind::anthropic, server.base_url());
+  EXPECT_NE(dynamic_cast<AnthropicProvider*>(make_http_provider(profile, std::make_shared<CurlTransport>()).get()), nullptr);
+}
+
+}  // namespace
+}  // namespace agntd::llm
