@@ -38,8 +38,16 @@ void FileLock::acquire(int fd, std::chrono::milliseconds timeout, const std::str
   }
 }
 
+void FileLock::share_with_children() {
+  const int flags = ::fcntl(m_fd, F_GETFD);
+  if (flags < 0 || ::fcntl(m_fd, F_SETFD, flags & ~FD_CLOEXEC) != 0) throw_errno("cannot share lock");
+  m_shared = true;
+}
+
 FileLock::~FileLock() {
-  if (m_fd >= 0 && m_owned) ::flock(m_fd, LOCK_UN);
+  // An explicit unlock would release the lock for the children sharing it too; closing our
+  // descriptor releases it once the last holder is gone.
+  if (m_fd >= 0 && m_owned && !m_shared) ::flock(m_fd, LOCK_UN);
   // A borrowed fd is unlocked when its owner closes it.
 }
 

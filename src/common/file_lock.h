@@ -17,6 +17,10 @@ public:
   FileLock(const std::filesystem::path& lock_file, std::chrono::milliseconds timeout, std::string what);
   // Locks an already open file descriptor (e.g. the audit log itself); the lock ends with it.
   FileLock(int fd, std::chrono::milliseconds timeout, std::string what);
+  // Lets child processes started from now on inherit the lock, so it is held until the last
+  // of them exits: when this process is killed mid-transaction, a rebuild it started cannot
+  // go on changing the system behind the back of whoever takes the lock next.
+  void share_with_children();
   FileLock(FileLock&&) noexcept = default;
   FileLock& operator=(FileLock&&) noexcept = default;
   ~FileLock();
@@ -25,6 +29,7 @@ private:
   void acquire(int fd, std::chrono::milliseconds timeout, const std::string& what);
   Fd m_owned;
   int m_fd = -1;
+  bool m_shared = false;
 };
 
 // Timeout for the config-dir transaction lock: AGNTOS_LOCK_TIMEOUT (seconds) or 60 s.

@@ -31,6 +31,7 @@ Output run_apply(Invocation& inv) {
   require_config_dir(paths);
   const auto settings = agntos::Settings::load(paths);
   agntos::FileLock lock(paths.config_lock(), agntos::default_lock_timeout(), "config dir " + paths.config_dir.string());
+  lock.share_with_children();
   const auto proposal = Proposal::load(paths, id);
 
   for (const auto& change : proposal.changes) {

@@ -4,6 +4,7 @@
 //
 // Edits are made to the text of models.toml line by line (ModelsTomlEditor), so the user's
 // comments and ordering survive; the result is parsed again before it replaces the file.
+#include <algorithm>
 #include <cstdlib>
 
 #include "agntctl/commands.h"
@@ -59,11 +60,12 @@ Output list_output(const ModelsConfig& config) {
                   "Add an endpoint with: agntctl model add default --endpoint URL --model NAME\n";
     return output;
   }
-  size_t name_width = 7, provider_width = 8, model_width = 5;
+  size_t name_width = 7, provider_width = 8, model_width = 5, endpoint_width = 8;
   for (const auto& profile : config.profiles) {
     name_width = std::max(name_width, profile.name.size());
     provider_width = std::max(provider_width, agntos::provider_name(profile.provider).size());
     model_width = std::max(model_width, profile.model.size());
+    endpoint_width = std::max(endpoint_width, profile.endpoint.size());
   }
   std::string& text = output.text;
   text = config.file.string() + "\n";
@@ -73,7 +75,10 @@ Output list_output(const ModelsConfig& config) {
                        pad(std::string(agntos::provider_name(profile.provider)), provider_width) +
                        pad(profile.model.empty() ? "-" : profile.model, model_width) +
                        (profile.endpoint.empty() ? "-" : profile.endpoint);
-    if (const auto set = key_is_set(profile)) line += "  key: $" + profile.api_key_env + (*set ? " (set)" : " (NOT SET)");
+    if (const auto set = key_is_set(profile)) {
+      line = pad(line, 2 + name_width + 2 + provider_width + 2 + model_width + 2 + endpoint_width);
+      line += "key: $" + profile.api_key_env + (*set ? " (set)" : " (NOT SET)");
+    }
     text += line + "\n";
   }
   if (config.profiles.empty()) text += "  (no profiles)\n";

@@ -190,6 +190,7 @@ Output run_rollback(Invocation& inv) {
 
   require_config_dir(paths);
   agntos::FileLock lock(paths.config_lock(), agntos::default_lock_timeout(), "config dir " + paths.config_dir.string());
+  lock.share_with_children();
   const auto entries = agntos::AuditLog(paths.audit_log()).read_all();
   TransactionRequest request;
   if (action == "undo") {

@@ -222,6 +222,7 @@ void recover_interrupted_transaction(const agntos::Paths& paths) {
   std::error_code ec;
   if (!fs::exists(paths.journal(), ec)) return;
   agntos::FileLock lock(paths.config_lock(), agntos::default_lock_timeout(), "config dir " + paths.config_dir.string());
+  lock.share_with_children();
   const auto text = agntos::read_file_if_exists(paths.journal());
   if (!text) return;  // another process recovered it while we waited
   Journal journal;

@@ -52,3 +52,23 @@ TEST(FileLock, LockHeldByAnotherProcessBlocks) {
 
 }  // namespace
 }  // namespace agntos
+
+namespace agntos {
+namespace {
+
+TEST(FileLock, SharedLockIsHeldUntilChildrenExit) {
+  testing::TempDir dir;
+  const auto lock_file = dir / "lock";
+  {
+    FileLock lock(lock_file, std::chrono::seconds(1), "x");
+    lock.share_with_children();
+    // A child in its own session outlives both the call and the lock object (like a rebuild
+    // left running when agntctl is killed).
+    run_process({"sh", "-c", "setsid sleep 0.6 < /dev/null > /dev/null 2>&1 &"});
+  }
+  EXPECT_THROW(FileLock(lock_file, std::chrono::milliseconds(50), "x"), Error);
+  EXPECT_NO_THROW(FileLock(lock_file, std::chrono::seconds(5), "x"));
+}
+
+}  // namespace
+}  // namespace agntos
