@@ -66,8 +66,13 @@ size_t index_log(Database& db, const std::filesystem::path& log) {
   const std::string source = resolve_path(log).string();
   struct stat st {};
   if (::stat(log.c_str(), &st) != 0) {
-    db.prepare("DELETE FROM entries WHERE source = ?").bind(1, source).run();
-    db.prepare("DELETE FROM sources WHERE path = ?").bind(1, source).run();
+    // Forget a log that disappeared; `source` is not indexed, so only look when it was known.
+    auto known = db.prepare("SELECT 1 FROM sources WHERE path = ?");
+    known.bind(1, source);
+    if (known.step()) {
+      db.prepare("DELETE FROM entries WHERE source = ?").bind(1, source).run();
+      db.prepare("DELETE FROM sources WHERE path = ?").bind(1, source).run();
+    }
     return 0;
   }
   Fd fd(::open(log.c_str(), O_RDONLY | O_CLOEXEC));

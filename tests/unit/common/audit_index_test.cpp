@@ -79,3 +79,23 @@ TEST(AuditIndex, QueryTextCannotInjectFtsSyntax) {
 
 }  // namespace
 }  // namespace agntos
+
+namespace agntos {
+namespace {
+
+TEST(AuditIndex, RemovedLogIsForgottenAndAbsentLogCostsNothing) {
+  testing::TempDir dir;
+  const auto kept = dir / "kept.jsonl";
+  const auto removed = dir / "removed.jsonl";
+  AuditLog(kept).append(apply_entry("htop", "kept"));
+  AuditLog(removed).append(apply_entry("htop", "removed"));
+  AuditIndex index(dir / "index.db", {kept, removed, dir / "never-existed.jsonl"});
+  EXPECT_EQ(index.search("htop", 10).size(), 2u);
+  std::filesystem::remove(removed);
+  const auto results = index.search("htop", 10);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].prompt.value_or(""), "kept");
+}
+
+}  // namespace
+}  // namespace agntos
