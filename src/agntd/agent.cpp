@@ -71,11 +71,10 @@ std::shared_ptr<llm::Provider> Agent::make_provider(const agntos::ModelProfile& 
   return std::shared_ptr<llm::Provider>(llm::make_http_provider(profile, m_transport, provider_options_from_environment()));
 }
 
-std::unique_ptr<Session> Agent::open(std::string id, bool resumed) {
-  const auto models = agntos::ModelsConfig::load(m_paths.models_file());
+std::unique_ptr<Session> Agent::open(std::string id, bool resumed, const agntos::ModelProfile& profile) {
   auto session = std::make_unique<Session>();
   session->id = std::move(id);
-  session->profile = models.resolve("chat");
+  session->profile = profile;
   session->provider = make_provider(session->profile);
   session->resumed = resumed;
   const auto settings = agntos::Settings::load(m_paths);
@@ -99,7 +98,7 @@ std::unique_ptr<Session> Agent::create_session() {
     id = m_store->create_session(std::nullopt, profile.name,
                                  profile.model.empty() ? std::string(agntos::provider_name(profile.provider)) : profile.model);
   }
-  auto session = open(id, false);
+  auto session = open(id, false, profile);
   m_log.info("session_created", Json{{"session_id", session->id}, {"profile", session->profile.name},
                                      {"provider", agntos::provider_name(session->profile.provider)}});
   return session;
@@ -114,7 +113,7 @@ std::unique_ptr<Session> Agent::load_session(const std::string& id) {
     if (info) stored = m_store->messages(id);
   }
   if (!info) throw Error(Errc::not_found, "no session " + id + "; send {\"type\":\"sessions\"} to list them");
-  auto session = open(id, true);
+  auto session = open(id, true, agntos::ModelsConfig::load(m_paths.models_file()).resolve("chat"));
   session->titled = info->title.has_value();
   for (const auto& message : stored) {
     if (message.role == "system") continue;
@@ -159,10 +158,12 @@ void Agent::record(const std::string& session_id, const llm::Message& message) {
 
 TurnResult Agent::run_turn(Session& session, const std::string& prompt, TurnObserver& observer,
                            const std::atomic<bool>& cancel) {
+  // An API key the user pastes never reaches the model, sessions.db or the audit log.
+  const std::string text = redact(prompt);
   const auto settings = agntos::Settings::load(m_paths);
   if (!session.titled) {
     std::lock_guard lock(m_store_mutex);
-    m_store->set_title(session.id, title_from(prompt));
+    m_store->set_title(session.id, title_from(text));
     session.titled = true;
   }
   std::vector<std::string> unset;
@@ -182,8 +183,7 @@ TurnResult Agent::run_turn(Session& session, const std::string& prompt, TurnObse
   context.model = session.profile.model.empty() ? std::string(agntos::provider_name(session.profile.provider))
                                                 : session.profile.model;
   TurnInputs inputs{*session.provider, tools, observer, cancel, system_prompt(sections), context, limits};
-  // An API key the user pastes never reaches the model, sessions.db or the audit log.
-  return agntd::run_turn(session.conversation, redact(prompt), inputs);
+  return agntd::run_turn(session.conversation, text, inputs);
 }
 
 std::vector<agntos::SessionInfo> Agent::list_sessions(size_t limit) {

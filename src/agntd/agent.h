@@ -69,7 +69,7 @@ public:
 
 private:
   std::shared_ptr<llm::Provider> make_provider(const agntos::ModelProfile& profile);
-  std::unique_ptr<Session> open(std::string id, bool resumed);
+  std::unique_ptr<Session> open(std::string id, bool resumed, const agntos::ModelProfile& profile);
   std::string redact(std::string text) const;
   void record(const std::string& session_id, const llm::Message& message);
 

@@ -32,8 +32,9 @@ constexpr std::string_view kHelp =
     "Add a real model with 'agntctl model add' to ask anything else.";
 
 struct Token {
-  std::string word;   // as written
+  std::string word;   // as written, without surrounding punctuation
   std::string lower;
+  bool ends_clause = false;  // followed by , ; . ! ? (a list of names stops there)
 };
 
 std::vector<Token> tokenize(std::string_view text) {
@@ -47,7 +48,8 @@ std::vector<Token> tokenize(std::string_view text) {
     while (end > begin && strip.find(current[end - 1]) != std::string_view::npos) --end;
     if (end > begin) {
       std::string word = current.substr(begin, end - begin);
-      tokens.push_back(Token{word, agntos::to_lower(word)});
+      const bool clause = end < current.size() && std::string_view(",;.!?").find(current.back()) != std::string_view::npos;
+      tokens.push_back(Token{word, agntos::to_lower(word), clause});
     }
     current.clear();
   };
@@ -115,7 +117,8 @@ std::string change_intents(const std::vector<Token>& tokens) {
   static const std::set<std::string> fillers{"the", "a", "an", "package", "packages", "program", "programs", "and",
                                              "also", "&", "service", "daemon", "tool", "app"};
   static const std::set<std::string> stops{"for", "on", "to", "please", "now", "so", "because", "from", "it",
-                                           "me", "with", "in", "into", "then", "that", "this", "if", "but"};
+                                           "me", "with", "in", "into", "then", "that", "this", "if", "but", "i", "we", "you",
+                                           "since", "as", "because"};
   static const std::map<std::string, std::string> services{{"ssh", "openssh"}, {"sshd", "openssh"}};
   std::vector<std::string> intents;
   for (size_t i = 0; i < tokens.size(); ++i) {
@@ -140,6 +143,10 @@ std::string change_intents(const std::vector<Token>& tokens) {
       if (kChangeVerbs.count(word) || stops.count(word)) break;
       if (fillers.count(word) || !looks_like_name(tokens[j].word)) continue;
       names.push_back(tokens[j].word);
+      if (tokens[j].ends_clause) {
+        ++j;
+        break;
+      }
       if (verb == "enable" || verb == "disable") {
         ++j;
         break;

@@ -2,6 +2,7 @@
 #include "agntd/program.h"
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -76,6 +77,8 @@ int run(int argc, char** argv) {
     throw agntos::Error(agntos::Errc::usage, std::string(e.what()) + " (see 'agntd --help')");
   }
 
+  // One malloc arena per worker thread would keep memory of finished turns resident.
+  ::mallopt(M_ARENA_MAX, 2);
   auto paths = agntos::Paths::from_environment(config_dir ? std::optional<agntos::fs::path>(*config_dir) : std::nullopt);
   if (socket) paths.socket = agntos::fs::absolute(*socket);
   agntos::make_directories(paths.state_dir, 0700);

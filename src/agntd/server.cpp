@@ -2,6 +2,7 @@
 #include "agntd/server.h"
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -24,6 +25,7 @@ using agntos::Error;
 
 constexpr size_t kMaxLine = 1 << 20;          // a request line longer than this is refused
 constexpr size_t kMaxQueued = 64u << 20;      // a client that reads nothing is dropped past this
+constexpr size_t kMaxWorkers = 64;            // turns and agntctl requests running at once
 
 std::string_view end_name(TurnEnd end) {
   switch (end) {
@@ -96,6 +98,11 @@ public:
                                 *done = true;
                               }),
                               done});
+  }
+
+  size_t count() {
+    std::lock_guard lock(m_mutex);
+    return m_threads.size();
   }
 
   void reap() {
@@ -173,7 +180,7 @@ public:
     } else if (m_server.m_stopping) {
       decision.reason = "the daemon is shutting down";
     } else {
-      decision.reason = "no answer within " + std::to_string(m_server.m_approval_timeout.count() / 1000) + " seconds";
+      decision.reason = "no answer within " + std::to_string((m_server.m_approval_timeout.count() + 999) / 1000) + " seconds";
     }
     m_live->approval_id.reset();
     m_live->approval_message.reset();
@@ -221,6 +228,7 @@ void Server::run(int stop_fd) {
   m_agent.log().info("listening", Json{{"socket", m_socket_path.string()}, {"pid", ::getpid()}});
   std::vector<pollfd> fds;
   std::vector<uint64_t> ids;
+  bool busy_since_trim = false;
   for (;;) {
     fds.clear();
     ids.clear();
@@ -250,6 +258,12 @@ void Server::run(int stop_fd) {
       if (errno == EINTR) continue;
       agntos::throw_errno("poll failed");
     }
+    if (ready == 0 && busy_since_trim) {
+      // A second with nothing to do: give the memory of finished turns back to the system.
+      ::malloc_trim(0);
+      busy_since_trim = false;
+    }
+    busy_since_trim = busy_since_trim || ready > 0;
     m_workers->reap();
     if (fds[0].revents) break;
     if (fds[1].revents) {
@@ -417,6 +431,8 @@ void Server::dispatch(Client& client, const Request& request) {
       break;
   }
   // status and audit run agntctl: on a worker, so the poll loop keeps serving.
+  if (m_workers->count() >= kMaxWorkers)
+    throw Error(Errc::conflict, "too many requests in progress (" + std::to_string(kMaxWorkers) + "); try again shortly");
   m_workers->spawn([this, client_id, request] {
     try {
       if (request.type == RequestType::status) {
@@ -485,10 +501,14 @@ void Server::handle_chat(Client& client, const std::string& prompt) {
   if (live->turn_running)
     throw Error(Errc::conflict, "a turn is already running in session " + live->id +
                                     "; wait for turn_complete or send {\"type\":\"cancel\"}");
+  if (m_workers->count() >= kMaxWorkers)
+    throw Error(Errc::conflict, "too many requests in progress (" + std::to_string(kMaxWorkers) + "); try again shortly");
   start_turn(live, prompt, client.uid, std::nullopt);
 }
 
 void Server::handle_legacy(Client& client, const std::string& prompt) {
+  if (m_workers->count() >= kMaxWorkers)
+    throw Error(Errc::conflict, "too many requests in progress (" + std::to_string(kMaxWorkers) + "); try again shortly");
   auto session = m_agent.create_session();
   auto live = std::make_shared<LiveSession>();
   live->id = session->id;

@@ -4,6 +4,7 @@
 #include <array>
 
 #include "common/error.h"
+#include "common/text.h"
 
 namespace agntd {
 namespace {
@@ -101,7 +102,9 @@ ToolInvocation build_propose(const Json& args, const ToolContext& context) {
     add_option(argv, "nix", nix);
   }
   if (intent) {
-    argv.push_back("--");
+    // propose takes its intent words verbatim after the options (no "--"), so a word that
+    // looks like an option is refused here rather than risk being read as one.
+    if (agntos::trim(*intent).starts_with("-")) throw Error(Errc::usage, "'intent' must not start with '-'");
     argv.push_back(*intent);
   }
   return invocation;

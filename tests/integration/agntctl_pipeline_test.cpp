@@ -336,9 +336,11 @@ TEST_F(Pipeline, GenerationRollbackRestoresTreeAndHistoryMatchesAudit) {
   EXPECT_EQ(list["generations"][0]["prompt"], "first ask");
   EXPECT_TRUE(list["generations"][0]["current"].get<bool>());
   EXPECT_EQ(list["generations"][1]["prompt"], "second ask");
-  for (const auto& entry : audit())
-    if (entry.status == "Success" && entry.generation_after)
+  for (const auto& entry : audit()) {
+    if (entry.status == "Success" && entry.generation_after) {
       EXPECT_TRUE(fs::exists(env.profile().string() + "-" + std::to_string(*entry.generation_after) + "-link"));
+    }
+  }
 }
 
 TEST_F(Pipeline, BareRollbackLists) {

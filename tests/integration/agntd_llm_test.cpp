@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <thread>
 
 #include "common/files.h"
 #include "common/models_config.h"
@@ -134,6 +135,30 @@ TEST_P(AgntdLlmTest, CancelMidStreamStopsTheRequestAndTheNextTurnWorks) {
   EXPECT_EQ(turn("hello?").back()["content"], "Still here.");
 }
 
+TEST_P(AgntdLlmTest, CancelKillsARunningTool) {
+  const auto settings = agntos::read_file(env.config_dir() / "agntos.toml");
+  agntos::write_file_atomic(env.config_dir() / "agntos.toml", settings + "[policy]\nbash_sandbox = \"off\"\n");
+  server.push(ScriptStep::events(stream(ScriptedAnswer{
+      .tool_calls = {ScriptedToolCall{"call_sleep", "run_bash", R"({"command":"sleep 30","timeout":60})", 2}}})));
+  client->send(Json{{"type", "chat"}, {"prompt", "wait a while"}});
+  EXPECT_EQ(client->expect("tool_call")["name"], "run_bash");
+  std::this_thread::sleep_for(300ms);  // the tool is running
+  const auto started = std::chrono::steady_clock::now();
+  client->send(Json{{"type", "cancel"}});
+  std::vector<Json> seen;
+  const auto done = client->expect("turn_complete", &seen, 20s);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
+  EXPECT_EQ(done["end"], "cancelled");
+  const auto result = first(seen, "tool_result");
+  ASSERT_TRUE(result.is_object());
+  EXPECT_EQ(result["success"], false);
+  EXPECT_NE(result["output"].get<std::string>().find("cancelled"), std::string::npos) << result.dump();
+  EXPECT_EQ(server.requests().size(), 1u);  // no further LLM round after the cancel
+
+  server.push(answer("Back."));
+  EXPECT_EQ(turn("still there?").back()["content"], "Back.");
+}
+
 TEST_P(AgntdLlmTest, A500IsRetriedAndTheTurnSucceeds) {
   server.push(ScriptStep::error(500, "overloaded"));
   server.push(answer("Recovered."));
@@ -153,7 +178,7 @@ TEST_P(AgntdLlmTest, PersistentFaultsGiveAClearErrorAndTheDaemonStillServes) {
   const std::vector<Fault> faults{
       {"429", std::vector<ScriptStep>(4, ScriptStep::error(429, "slow down").with_header("Retry-After", "0")), "429"},
       {"500", std::vector<ScriptStep>(4, ScriptStep::error(500, "internal error")), "500"},
-      {"dropped connection", {ScriptStep::events(dropped_stream).drop_after(dropped_stream.size() - 8)}, ""},
+      {"dropped connection", {ScriptStep::events(dropped_stream).drop_after(dropped_stream.find("answer"))}, ""},
       {"malformed JSON", {malformed()}, "malformed"},
   };
   for (const auto& fault : faults) {
@@ -208,7 +233,7 @@ TEST_P(AgntdLlmTest, SoakOfAThousandTurnsWithFaults) {
       expect_failure = true;
     } else if (dice == 2) {
       const auto text = stream(ScriptedAnswer{.text = {"partial ", "answer ", "lost"}});
-      server.push(ScriptStep::events(text).drop_after(text.size() - 8));
+      server.push(ScriptStep::events(text).drop_after(text.find("answer")));
       expect_failure = true;
     } else if (dice == 3) {
       server.push(malformed());
@@ -247,7 +272,7 @@ TEST_P(AgntdLlmTest, SoakOfAThousandTurnsWithFaults) {
   std::cout << "[soak] " << answered << " answered, " << failed << " failed with a clear error\n";
   EXPECT_TRUE(daemon->running());
   client->send(Json{{"type", "sessions"}, {"limit", 20}});
-  EXPECT_EQ(client->expect("sessions_response")["sessions"].size(), 10u);
+  EXPECT_EQ(client->expect("sessions_response")["sessions"].size(), 11u);  // SetUp's and one per 100 turns
   EXPECT_EQ(daemon->stop(), 0);
 
   size_t files = 0;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The daemon end to end: the real agntd and agntctl binaries, the offline provider (no
 // models.toml), the profile backend with the demo package set, driven through the socket.
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -12,6 +13,7 @@
 #include "common/files.h"
 #include "common/process.h"
 #include "common/text.h"
+#include "agntd/tools.h"
 #include "integration/agntd_daemon.h"
 
 namespace agntd::testing {
@@ -174,7 +176,7 @@ TEST_F(AgntdTest, LegacyOneShotPromptCanNeverApply) {
   ASSERT_TRUE(answer.has_value());
   ASSERT_TRUE(answer->contains("response")) << answer->dump();
   EXPECT_EQ(answer->size(), 1u);
-  EXPECT_NE((*answer)["response"].get<std::string>().find("no client is attached"), std::string::npos);
+  EXPECT_NE((*answer)["response"].get<std::string>().find("no client is attached"), std::string::npos) << answer->dump();
   EXPECT_FALSE(client.next(5s).has_value());
   EXPECT_TRUE(client.eof());
   EXPECT_FALSE(fs::exists(env.config_dir() / "packages" / "htop.nix"));
@@ -420,6 +422,9 @@ TEST_F(AgntdTest, APeerOfAnotherUidIsRefused) {
   const pid_t pid = ::fork();
   if (pid == 0) {
     if (::setgid(nobody) != 0 || ::setuid(nobody) != 0) ::_exit(99);
+    const int null = ::open("/dev/null", O_WRONLY);
+    ::dup2(null, 1);
+    ::dup2(null, 2);
     for (const auto& [name, value] : vars) ::setenv(name.c_str(), value.c_str(), 1);
     ::execl(agntd_binary().c_str(), "agntd", static_cast<char*>(nullptr));
     ::_exit(98);
@@ -472,6 +477,45 @@ TEST_F(AgntdTest, ReplDefaultsToNo) {
   EXPECT_EQ(result.exit_code, 0) << result.err;
   EXPECT_NE(result.out.find("Nothing was changed"), std::string::npos) << result.out;
   EXPECT_FALSE(fs::exists(env.config_dir() / "packages" / "htop.nix"));
+}
+
+
+// Every argv the tool table builds is one the real agntctl accepts (never a usage error), so
+// the table cannot drift from the command line it drives.
+TEST(AgntdTools, EveryToolInvocationIsAcceptedByAgntctl) {
+  AgntctlEnv env;
+  env.use_profile_backend();
+  agntos::write_file_atomic(env.root() / "notes.txt", "alpha beta\n");
+  const auto file = (env.root() / "notes.txt").string();
+  const std::vector<std::pair<std::string, Json>> calls{
+      {"inspect", Json::object()},
+      {"inspect", {{"target", "cpu"}}},
+      {"propose", {{"intent", "install htop"}, {"rationale", "the user asked"}}},
+      {"propose", {{"module", "modules/motd.nix"}, {"nix", "{ ... }: { }"}}},
+      {"apply", {{"id", "p-123"}}},
+      {"rollback", {{"action", "list"}}},
+      {"rollback", {{"action", "undo"}}},
+      {"rollback", {{"action", "generation"}, {"target", "1"}}},
+      {"audit", {{"action", "list"}, {"limit", 3}}},
+      {"audit", {{"action", "search"}, {"query", "htop"}}},
+      {"audit", {{"action", "show"}, {"id", "a-1"}}},
+      {"memory", {{"action", "show"}}},
+      {"memory", {{"action", "add"}, {"file", "user"}, {"section", "Preferences"}, {"content", "likes vim"}}},
+      {"memory", {{"action", "replace"}, {"file", "user"}, {"target", "vim"}, {"replacement", "likes helix"}}},
+      {"memory", {{"action", "remove"}, {"file", "user"}, {"target", "helix"}}},
+      {"memory", {{"action", "search"}, {"query", "htop"}}},
+      {"read_file", {{"path", file}, {"offset", 1}, {"limit", 5}}},
+      {"write_file", {{"path", (env.root() / "new.txt").string()}, {"content", "hello"}}},
+      {"edit_file", {{"path", file}, {"old", "alpha"}, {"new", "gamma"}, {"all", true}}},
+      {"run_bash", {{"command", "echo hi"}, {"timeout", 5}}},
+  };
+  ToolContext context{"install htop", "s-1", "offline", std::nullopt};
+  for (const auto& [name, args] : calls) {
+    const auto invocation = find_tool(name)->build(args, context);
+    const auto result = env.run(invocation.args, invocation.stdin_text);
+    EXPECT_NE(result.exit_code, 2) << name << " " << args.dump() << ": " << result.err;
+    EXPECT_TRUE(result.json().is_object()) << name << " " << args.dump() << ": " << result.out;
+  }
 }
 
 }  // namespace

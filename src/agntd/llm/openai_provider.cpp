@@ -39,7 +39,8 @@ public:
       throw LlmError(LlmFailure::endpoint, "reported an error: " + error_message_from_body(chunk.dump()));
     if (const auto choices = chunk.find("choices"); choices != chunk.end() && choices->is_array()) {
       for (const auto& choice : *choices) {
-        if (!choice.is_object() || choice.value("index", 0) != 0) continue;  // n > 1 is never requested
+        // n > 1 is never requested: only choice 0 exists.
+        if (!choice.is_object() || (choice.contains("index") && choice["index"] != 0)) continue;
         if (const auto delta = choice.find("delta"); delta != choice.end() && delta->is_object()) apply_delta(*delta);
         if (const auto reason = choice.find("finish_reason"); reason != choice.end() && reason->is_string()) {
           m_response.finish_reason = reason->get<std::string>();
@@ -144,8 +145,12 @@ private:
   }
 
   void report_usage(const Json& usage) {
-    m_response.usage.prompt_tokens = usage.value("prompt_tokens", 0LL);
-    m_response.usage.completion_tokens = usage.value("completion_tokens", 0LL);
+    auto count = [&](const char* key) {
+      const auto it = usage.find(key);
+      return it != usage.end() && it->is_number_integer() ? it->get<long long>() : 0LL;
+    };
+    m_response.usage.prompt_tokens = count("prompt_tokens");
+    m_response.usage.completion_tokens = count("completion_tokens");
     m_sink.on_usage(m_response.usage);
   }
 

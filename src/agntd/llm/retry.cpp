@@ -164,6 +164,9 @@ StreamEnd stream_with_retries(HttpTransport& transport, const HttpRequest& reque
       failure = Failure{e.kind(), where + " " + e.what(), e.http_status(), e.retryable(), {}};
     } catch (const agntos::Error& e) {
       failure = Failure{LlmFailure::protocol, where + " sent a malformed stream: " + e.what(), 0, false, {}};
+    } catch (const std::exception& e) {
+      // A JSON value of an unexpected type (nlohmann's type_error) and the like.
+      failure = Failure{LlmFailure::protocol, where + " sent an event the daemon cannot read: " + e.what(), 0, false, {}};
     }
     if (!failure) return StreamEnd::finished;
     if (cancel.load()) return StreamEnd::cancelled;

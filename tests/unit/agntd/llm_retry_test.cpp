@@ -192,6 +192,21 @@ TEST_F(LlmRetryTest, MalformedJsonFromAnthropicIsAClearError) {
   EXPECT_TRUE(contains(error.what(), "malformed JSON")) << error.what();
 }
 
+TEST_F(LlmRetryTest, AnEventWithValuesOfTheWrongTypeIsAClearError) {
+  server.push(ScriptStep::events("event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":\"zero\","
+                                 "\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n"));
+  const auto error = failure_of(*anthropic(server.base_url()));
+  EXPECT_EQ(error.kind(), LlmFailure::protocol);
+  EXPECT_TRUE(contains(error.what(), "sent an event the daemon cannot read")) << error.what();
+}
+
+TEST_F(LlmRetryTest, NullUsageCountsAreReadAsZero) {
+  server.push(ScriptStep::events("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"},\"finish_reason\":\"stop\"}],"
+                                 "\"usage\":{\"prompt_tokens\":null,\"completion_tokens\":2}}\n\ndata: [DONE]\n\n"));
+  const auto response = openai(server.base_url())->chat(request(), sink, cancel);
+  EXPECT_EQ(response.usage, (Usage{0, 2}));
+}
+
 TEST_F(LlmRetryTest, CancelDuringAStalledStreamReturnsPromptly) {
   const std::string stream = openai_stream(ScriptedAnswer{.text = {"thinking about it", " forever"}});
   server.push(ScriptStep::events(stream).stall_after(stream.find(" forever"), 60s));

@@ -142,7 +142,7 @@ TEST(ModelsConfig, MistakesAreNamedWithTheirLine) {
             "models.toml:1: [default]: endpoint \"ftp://x\" must start with http:// or https://");
   EXPECT_NE(error_of("[default\nmodel = 1").find("models.toml:1:"), std::string::npos);
   EXPECT_EQ(error_of("[fast]\nmodel = \"a\"\nendpoint = \"http://x\"\n[profiles.fast]\nmodel = \"b\"\nendpoint = \"http://y\"\n"),
-            "models.toml:1: profile 'fast' is defined twice");
+            "models.toml:4: profile 'fast' is defined twice");
 }
 
 TEST(ModelsConfig, AKeyPastedIntoApiKeyEnvIsRefusedWithoutRepeatingIt) {

@@ -22,6 +22,8 @@ TEST(OfflineIntent, UnderstandsTheCommonRequests) {
       {"install htop", Kind::change, "install htop"},
       {"Can you install htop and btop for me?", Kind::change, "install htop btop"},
       {"please add the ripgrep package", Kind::change, "install ripgrep"},
+      {"please install btop, I want a nicer top", Kind::change, "install btop"},
+      {"install htop. I need it", Kind::change, "install htop"},
       {"uninstall htop", Kind::change, "remove htop"},
       {"remove htop", Kind::change, "remove htop"},
       {"enable ssh", Kind::change, "enable openssh"},

@@ -22,6 +22,9 @@ TEST(Prompt, FixedPartAndSnapshotStayWithinTheirBudgets) {
   std::cout << "[prompt size] rules " << rules << " bytes, ten schemas " << schemas << " bytes, fixed part " << fixed
             << " bytes = " << (fixed + 3) / 4 << " tokens (bytes/4); system snapshot " << snapshot.size() << " bytes\n"
             << snapshot << "\n";
+  agntos::testing::TempDir dir;
+  const auto skills = skill_index_text(agntos::Paths::from_environment(dir.path()));
+  std::cout << "[prompt size] skill index of the shipped skills " << skills.size() << " bytes\n";
   EXPECT_EQ(fixed, rules + schemas);
   EXPECT_LT(fixed, 4000u);
   EXPECT_LE(snapshot.size(), 300u);

@@ -57,7 +57,7 @@ TEST(Tools, ProposeRecordsTheUsersWordsSessionAndModel) {
   const auto invocation =
       build("propose", Json{{"intent", "install htop"}, {"rationale", "asked"}, {"prompt", "model's words"}}, context);
   EXPECT_EQ(invocation.args, (Args{"--json", "propose", "--prompt=please install htop", "--rationale=asked",
-                                   "--session-id=s-1", "--model=qwen", "--", "install htop"}));
+                                   "--session-id=s-1", "--model=qwen", "install htop"}));
 }
 
 TEST(Tools, ProposeTakesAModuleWithItsText) {
@@ -65,6 +65,7 @@ TEST(Tools, ProposeTakesAModuleWithItsText) {
   EXPECT_EQ(invocation.args, (Args{"--json", "propose", "--module=modules/fw.nix", "--nix={ }"}));
   EXPECT_THROW(build("propose", Json{{"module", "modules/fw.nix"}}), agntos::Error);
   EXPECT_THROW(build("propose", Json::object()), agntos::Error);
+  EXPECT_THROW(build("propose", Json{{"intent", "--config-dir=/tmp/x"}}), agntos::Error);
 }
 
 TEST(Tools, ApplyPassesYesOnlyWithTheGatesApproval) {
