@@ -64,7 +64,8 @@ TEST(FileLock, SharedLockIsHeldUntilChildrenExit) {
     lock.share_with_children();
     // A child in its own session outlives both the call and the lock object (like a rebuild
     // left running when agntctl is killed).
-    run_process({"sh", "-c", "setsid sleep 0.6 < /dev/null > /dev/null 2>&1 &"});
+    // (the shell lingers briefly so setsid has left the group before the call cleans it up)
+    run_process({"sh", "-c", "setsid sleep 1 < /dev/null > /dev/null 2>&1 & sleep 0.3"});
   }
   EXPECT_THROW(FileLock(lock_file, std::chrono::milliseconds(50), "x"), Error);
   EXPECT_NO_THROW(FileLock(lock_file, std::chrono::seconds(5), "x"));
