@@ -213,9 +213,7 @@ Output run_rollback(Invocation& inv) {
 
   Output output;
   output.json = entry.to_json();
-  auto generation = [](const std::optional<long long>& g) { return g ? std::to_string(*g) : std::string("none"); };
-  output.text = entry.summary + "\n  audit " + entry.id + " · generation " + generation(entry.generation_before) +
-                " -> " + generation(entry.generation_after) + " · commit " + entry.commit.value_or("").substr(0, 12);
+  output.text = describe_result(entry);
   return output;
 }
 

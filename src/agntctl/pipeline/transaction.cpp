@@ -210,6 +210,12 @@ AuditEntry run_transaction(const agntos::Paths& paths, const agntos::Settings& s
   return finish(paths, journal);
 }
 
+std::string describe_result(const AuditEntry& entry) {
+  auto generation = [](const std::optional<long long>& g) { return g ? std::to_string(*g) : std::string("none"); };
+  return entry.summary + "\n  audit " + entry.id + " · generation " + generation(entry.generation_before) + " -> " +
+         generation(entry.generation_after) + " · commit " + entry.commit.value_or("").substr(0, 12);
+}
+
 void require_config_dir(const agntos::Paths& paths) {
   std::error_code ec;
   if (!fs::is_directory(paths.config_dir, ec))

@@ -51,6 +51,9 @@ struct TransactionRequest {
 agntos::AuditEntry run_transaction(const agntos::Paths& paths, const agntos::Settings& settings, Backend& backend,
                                    const TransactionRequest& request, const ProgressSink& progress);
 
+// The human summary of a finished transaction: summary, audit id, generations, commit.
+std::string describe_result(const agntos::AuditEntry& entry);
+
 // Refuses (Errc::not_found) when the config dir does not exist, saying how to point at one.
 void require_config_dir(const agntos::Paths& paths);
 
