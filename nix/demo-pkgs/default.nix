@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # AgntOS demo package set: real derivations, built from /bin/sh scripts with no
 # downloads, named like common nixpkgs packages.  Used by the "profile" rebuild
 # backend in tests and the demo.  Usable as `import ./nix/demo-pkgs {}` (or with

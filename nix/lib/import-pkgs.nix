@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Import a package set given as a string: an absolute path ("/x/demo-pkgs",
 # "/x/nixpkgs") or a NIX_PATH entry ("nixpkgs" or "<nixpkgs>").
 spec:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # "function" or "attrset" for the module file at `file` (an absolute path);
 # any other value is an error.
 #   nix-instantiate --eval --json nix/lib/module-shape.nix --argstr file /abs/file.nix

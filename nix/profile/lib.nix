@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # A small `lib` for AgntOS modules evaluated by the profile backend.  The
 # properties (mkIf, mkOverride, mkMerge, mkOrder, mkOption) use the same
 # encoding as nixpkgs' lib, so modules written for NixOS behave the same.

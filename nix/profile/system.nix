@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # AgntOS "profile" backend: evaluate the modules of a config dir the NixOS way
 # and build `agntos-system`, a store path a Nix profile holds as a generation:
 #   $out/sw/bin/*       symlinks to the programs of environment.systemPackages
