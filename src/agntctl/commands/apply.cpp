@@ -34,10 +34,11 @@ Output run_apply(Invocation& inv) {
   lock.share_with_children();
   const auto proposal = Proposal::load(paths, id);
 
+  const bool tree_moved = tree_hash(paths.config_dir) != proposal.base;
   for (const auto& change : proposal.changes) {
     const auto current = agntos::read_file_if_exists(paths.config_dir / change.path);
     const auto hash = current ? std::optional<std::string>(agntos::git_blob_hash(*current)) : std::nullopt;
-    if (hash != change.expected_hash || tree_hash(paths.config_dir) != proposal.base)
+    if (tree_moved || hash != change.expected_hash)
       throw Error(Errc::stale, "proposal " + id + " is stale: the config dir changed since it was made (" +
                                    change.path + " and possibly more); propose the change again");
   }
@@ -59,7 +60,7 @@ Output run_apply(Invocation& inv) {
   request.changes = proposal.changes;
   auto backend = make_backend(paths, settings);
   std::fprintf(stderr, "Applying %s with the %s backend...\n", id.c_str(), backend->name().c_str());
-  const auto entry = run_transaction(paths, settings, *backend, request, stderr_progress());
+  const auto entry = run_transaction(paths, *backend, request, stderr_progress());
 
   Output output;
   output.json = entry.to_json();

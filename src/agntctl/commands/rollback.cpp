@@ -209,7 +209,7 @@ Output run_rollback(Invocation& inv) {
   const std::string details = diff_changes(paths.config_dir, request.changes);
   request.approved_by = obtain_confirmation(yes, approved_by, request.summary + "?", details);
   std::fprintf(stderr, "%s...\n", request.summary.c_str());
-  const auto entry = run_transaction(paths, settings, *backend, request, stderr_progress());
+  const auto entry = run_transaction(paths, *backend, request, stderr_progress());
 
   Output output;
   output.json = entry.to_json();

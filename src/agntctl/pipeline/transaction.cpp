@@ -115,18 +115,20 @@ bool audit_has(const agntos::Paths& paths, const std::string& id) {
   return false;
 }
 
-// The steps after activation; each is skipped when already done, so recovery can repeat them.
-AuditEntry finish(const agntos::Paths& paths, const Journal& journal) {
+enum class Resuming { no, yes };
+
+// The steps after activation. When resuming after a crash, each step already done is skipped;
+// a live transaction cannot have done any, so it does not read the (possibly huge) audit log.
+AuditEntry finish(const agntos::Paths& paths, const Journal& journal, Resuming resuming) {
   auto repo = agntos::GitRepo::open_or_init(paths.config_dir);
   auto entry = entry_for(paths, journal);
-  const auto head = repo.head();
   const auto log = repo.log(1);
   if (!log.empty() && log.front().message.find("Audit: " + journal.audit_id) != std::string::npos) {
     entry.commit = log.front().id;
   } else {
     entry.commit = repo.commit_module_tree(commit_message(journal));
   }
-  if (!audit_has(paths, journal.audit_id)) AuditLog(paths.audit_log()).append(entry);
+  if (resuming == Resuming::no || !audit_has(paths, journal.audit_id)) AuditLog(paths.audit_log()).append(entry);
   if (journal.request.proposal_id) Proposal::remove(paths, *journal.request.proposal_id);
   agntos::remove_file_durably(paths.journal());
   return entry;
@@ -170,9 +172,8 @@ TransactionRequest TransactionRequest::from_json(const Json& value) {
   return request;
 }
 
-AuditEntry run_transaction(const agntos::Paths& paths, const agntos::Settings& settings, Backend& backend,
+AuditEntry run_transaction(const agntos::Paths& paths, Backend& backend,
                            const TransactionRequest& request, const ProgressSink& progress) {
-  (void)settings;
   auto repo = agntos::GitRepo::open_or_init(paths.config_dir);
   // Hand edits since the last transaction get their own commit, so history stays exact.
   if (repo.module_tree_dirty()) repo.commit_module_tree("Record module files changed outside AgntOS\n");
@@ -207,7 +208,7 @@ AuditEntry run_transaction(const agntos::Paths& paths, const agntos::Settings& s
   journal.generation_after = backend.current_generation();
   journal.phase = "activated";
   journal.save(paths);
-  return finish(paths, journal);
+  return finish(paths, journal, Resuming::no);
 }
 
 std::string describe_result(const AuditEntry& entry) {
@@ -248,7 +249,7 @@ void recover_interrupted_transaction(const agntos::Paths& paths) {
   recovery.action["interrupted"] = journal.audit_id;
   recovery.files_changed = absolute_paths(paths.config_dir, journal.request.changes);
   if (journal.phase == "activated") {
-    const auto finished = finish(paths, journal);
+    const auto finished = finish(paths, journal, Resuming::yes);
     recovery.summary = "Finished interrupted " + journal.request.kind + ": " + journal.request.summary;
     recovery.commit = finished.commit;
     recovery.generation_after = journal.generation_after;

@@ -24,7 +24,6 @@
 #include "agntctl/pipeline/change_set.h"
 #include "common/audit.h"
 #include "common/paths.h"
-#include "common/settings.h"
 
 namespace agntctl {
 
@@ -48,7 +47,7 @@ struct TransactionRequest {
 
 // Runs the transaction; returns the Success audit entry, or throws after the rollback of a
 // failure (with the Failed entry already appended).
-agntos::AuditEntry run_transaction(const agntos::Paths& paths, const agntos::Settings& settings, Backend& backend,
+agntos::AuditEntry run_transaction(const agntos::Paths& paths, Backend& backend,
                                    const TransactionRequest& request, const ProgressSink& progress);
 
 // The human summary of a finished transaction: summary, audit id, generations, commit.
