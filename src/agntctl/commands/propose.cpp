@@ -8,6 +8,7 @@
 #include "agntctl/pipeline/validation.h"
 #include "common/error.h"
 #include "common/file_lock.h"
+#include "common/nix_environment.h"
 #include "common/files.h"
 #include "common/git_repo.h"
 #include "common/ids.h"
@@ -38,7 +39,9 @@ void check_expression(const std::string& expression) {
   options.timeout = std::chrono::minutes(1);
   if (!agntos::find_program("nix-instantiate"))
     throw Error(Errc::nix_missing, "Nix is not installed (nix-instantiate not found); it is needed to check --nix-expr");
-  const auto result = agntos::run_process({"nix-instantiate", "--parse", "-E", expression}, options);
+  const auto nix = agntos::restricted_nix({});
+  nix.apply(options);
+  const auto result = agntos::run_process(nix.command({"nix-instantiate", "--parse", "-E", expression}), options);
   if (!result.ok())
     throw Error(Errc::validation, "--nix-expr is not a single Nix expression:\n" + agntos::trim(result.err));
 }

@@ -9,6 +9,7 @@
 
 #include "common/error.h"
 #include "common/files.h"
+#include "common/nix_environment.h"
 #include "common/process.h"
 #include "common/text.h"
 
@@ -27,8 +28,10 @@ std::string tail(const std::string& text, size_t lines) {
   return agntos::join(all, "\n");
 }
 
-// Runs a build step, streaming its output; throws rebuild_failed with the output's tail.
-void run_step(const std::vector<std::string>& argv, const ProgressSink& progress, std::string* stdout_text = nullptr) {
+// Runs a build step under `nix`'s settings, streaming its output; throws rebuild_failed with
+// the output's tail.
+void run_step(const agntos::NixEnvironment& nix, const std::vector<std::string>& argv, const ProgressSink& progress,
+              std::string* stdout_text = nullptr) {
   if (!agntos::find_program(argv[0]))
     throw Error(argv[0].starts_with("nix") ? Errc::nix_missing : Errc::not_found,
                 argv[0] + " is not installed or not on PATH; it is needed to rebuild the system" +
@@ -39,7 +42,8 @@ void run_step(const std::vector<std::string>& argv, const ProgressSink& progress
     // stdout of nix-build is the result path, not progress; everything on stderr is progress.
     if (stream == agntos::OutputStream::err || !stdout_text) progress(chunk);
   };
-  const auto result = agntos::run_process(argv, options);
+  nix.apply(options);
+  const auto result = agntos::run_process(nix.command(argv), options);
   if (stdout_text) *stdout_text = agntos::trim(result.out);
   if (!result.ok()) {
     const std::string output = tail(result.err.empty() ? result.out : result.err, 25);
@@ -73,7 +77,7 @@ class ProfileBackend : public Backend {
 public:
   ProfileBackend(const agntos::Paths& paths, const agntos::Settings& settings)
       : m_profile(settings.rebuild.profile_path), m_pkgs(settings.rebuild.profile_pkgs),
-        m_evaluator(nix_data_dir(paths) / "profile" / "system.nix") {}
+        m_evaluator(nix_data_dir(paths) / "profile" / "system.nix"), m_nix_dir(nix_data_dir(paths)) {}
 
   std::string name() const override { return "profile"; }
   std::optional<long long> current_generation() const override { return profile_current_generation(m_profile); }
@@ -83,23 +87,30 @@ public:
     agntos::make_directories(m_profile.parent_path());
     std::string out_path;
     // The out-link is a GC root, so the result survives until nix-env has registered it.
-    run_step(build_argv("nix-build", config_dir, {"--out-link", (m_profile.parent_path() / ".last-build").string()}),
+    run_step(evaluation(config_dir),
+             build_argv("nix-build", config_dir, {"--out-link", (m_profile.parent_path() / ".last-build").string()}),
              progress, &out_path);
     if (out_path.empty()) throw Error(Errc::rebuild_failed, "nix-build printed no result path");
     progress("activating " + out_path + "\n");
-    run_step({"nix-env", "--profile", m_profile.string(), "--set", out_path}, progress);
+    run_step(agntos::restricted_nix({}), {"nix-env", "--profile", m_profile.string(), "--set", out_path}, progress);
   }
 
   void check(const fs::path& tree_dir, const ProgressSink& progress) override {
     std::string drv;
-    run_step(build_argv("nix-instantiate", tree_dir, {}), progress, &drv);
+    run_step(evaluation(tree_dir), build_argv("nix-instantiate", tree_dir, {}), progress, &drv);
   }
 
   void switch_to_generation(long long number, const ProgressSink& progress) override {
-    run_step({"nix-env", "--profile", m_profile.string(), "--switch-generation", std::to_string(number)}, progress);
+    run_step(agntos::restricted_nix({}),
+             {"nix-env", "--profile", m_profile.string(), "--switch-generation", std::to_string(number)}, progress);
   }
 
 private:
+  // Evaluation confined to the tree, the shipped nix/ and the package set.
+  agntos::NixEnvironment evaluation(const fs::path& tree_dir) const {
+    return agntos::restricted_nix({fs::absolute(tree_dir), m_nix_dir}, m_pkgs);
+  }
+
   std::vector<std::string> build_argv(const std::string& program, const fs::path& config_dir,
                                       const std::vector<std::string>& extra) const {
     if (m_pkgs.empty())
@@ -115,6 +126,7 @@ private:
   fs::path m_profile;
   std::string m_pkgs;
   fs::path m_evaluator;
+  fs::path m_nix_dir;
 };
 
 class NixosBackend : public Backend {
@@ -130,17 +142,19 @@ public:
   std::vector<Generation> generations() const override { return profile_generations(kSystem); }
 
   void rebuild(const fs::path&, const ProgressSink& progress) override {
-    run_step(privileged(rebuild_argv(m_settings.rebuild.mode)), progress);
+    run_step(agntos::system_nix(), privileged(rebuild_argv(m_settings.rebuild.mode)), progress);
   }
 
   void check(const fs::path&, const ProgressSink& progress) override {
-    run_step(privileged(rebuild_argv("dry-build")), progress);
+    run_step(agntos::system_nix(), privileged(rebuild_argv("dry-build")), progress);
   }
 
   void switch_to_generation(long long number, const ProgressSink& progress) override {
-    run_step(privileged({"nix-env", "--profile", kSystem, "--switch-generation", std::to_string(number)}), progress);
+    run_step(agntos::system_nix(), privileged({"nix-env", "--profile", kSystem, "--switch-generation", std::to_string(number)}),
+             progress);
     // Activate the generation itself: no evaluation, no download.
-    run_step(privileged({(fs::path(kSystem) / "bin" / "switch-to-configuration").string(), "switch"}), progress);
+    run_step(agntos::system_nix(), privileged({(fs::path(kSystem) / "bin" / "switch-to-configuration").string(), "switch"}),
+             progress);
   }
 
 private:

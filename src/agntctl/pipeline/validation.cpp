@@ -7,6 +7,7 @@
 
 #include "common/error.h"
 #include "common/files.h"
+#include "common/nix_environment.h"
 #include "common/process.h"
 #include "common/text.h"
 
@@ -55,20 +56,23 @@ std::string in_config_terms(std::string message, const fs::path& staged, const f
   return agntos::trim(message);
 }
 
-agntos::ProcessResult run_nix(const std::vector<std::string>& argv) {
+// Every evaluation runs under AgntOS's own Nix settings, confined to `nix`'s paths.
+agntos::ProcessResult run_nix(const agntos::NixEnvironment& nix, const std::vector<std::string>& argv) {
   if (!agntos::find_program(argv[0]))
     throw Error(Errc::nix_missing, "Nix is not installed (" + argv[0] +
                                        " not found on PATH); AgntOS validates every change with real Nix and will "
                                        "not skip it. Install Nix (Debian: apt-get install nix-bin)");
   agntos::ProcessOptions options;
   options.timeout = kNixTimeout;
-  return agntos::run_process(argv, options);
+  nix.apply(options);
+  return agntos::run_process(nix.command(argv), options);
 }
 
 void check_syntax(const StagedTree& staged, const fs::path& config_dir, const std::vector<FileChange>& changes) {
   for (const auto& change : changes) {
     if (!change.content) continue;
-    const auto result = run_nix({"nix-instantiate", "--parse", (staged.dir() / change.path).string()});
+    const auto result = run_nix(agntos::restricted_nix({staged.dir()}),
+                                {"nix-instantiate", "--parse", (staged.dir() / change.path).string()});
     if (!result.ok())
       throw Error(Errc::validation, "Nix syntax error in " + (config_dir / change.path).string() + ":\n" +
                                         in_config_terms(result.err, staged.dir(), config_dir));
@@ -78,7 +82,7 @@ void check_syntax(const StagedTree& staged, const fs::path& config_dir, const st
 std::optional<std::string> reachable_package_set(const agntos::Settings& settings) {
   if (settings.rebuild.backend == "profile" && !settings.rebuild.profile_pkgs.empty())
     return settings.rebuild.profile_pkgs;
-  if (agntos::find_program("nix-instantiate") && run_nix({"nix-instantiate", "--find-file", "nixpkgs"}).ok())
+  if (agntos::find_program("nix-instantiate") && run_nix(agntos::system_nix(), {"nix-instantiate", "--find-file", "nixpkgs"}).ok())
     return std::string("nixpkgs");
   return std::nullopt;
 }
@@ -123,7 +127,8 @@ Json validate_changes(const agntos::Paths& paths, const agntos::Settings& settin
   const fs::path shape_checker = nix_data_dir(paths) / "lib" / "module-shape.nix";
   for (const auto& change : changes) {
     if (!change.content) continue;
-    const auto result = run_nix({"nix-instantiate", "--eval", "--json", shape_checker.string(), "--argstr", "file",
+    const auto result = run_nix(agntos::restricted_nix({staged.dir(), nix_data_dir(paths)}),
+                                {"nix-instantiate", "--eval", "--json", shape_checker.string(), "--argstr", "file",
                                  (staged.dir() / change.path).string()});
     if (!result.ok())
       throw Error(Errc::validation, "module " + (paths.config_dir / change.path).string() +
@@ -134,7 +139,8 @@ Json validate_changes(const agntos::Paths& paths, const agntos::Settings& settin
 
   if (!options.packages.empty()) {
     if (const auto pkgs = reachable_package_set(settings)) {
-      const auto result = run_nix({"nix-instantiate", "--eval", "--strict", "--json",
+      const auto result = run_nix(agntos::restricted_nix({nix_data_dir(paths)}, *pkgs),
+                                  {"nix-instantiate", "--eval", "--strict", "--json",
                                    (nix_data_dir(paths) / "lib" / "attr-names.nix").string(), "--argstr", "pkgs", *pkgs});
       if (!result.ok()) throw Error(Errc::validation, "cannot list the package set " + *pkgs + ":\n" + agntos::trim(result.err));
       const auto names = agntos::parse_json(result.out, "package list").get<std::vector<std::string>>();
