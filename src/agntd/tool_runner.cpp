@@ -107,6 +107,9 @@ agntos::ProcessOptions AgntctlTools::options() const {
   agntos::ProcessOptions options;
   options.env_set["AGNTOS_CONFIG_DIR"] = m_paths.config_dir.string();
   options.env_set["AGNTOS_STATE_DIR"] = m_paths.state_dir.string();
+  // The socket this daemon actually serves (--socket wins over the environment), so that
+  // run_bash hides that one and not only the default.
+  options.env_set["AGNTOS_SOCKET"] = std::filesystem::absolute(m_paths.socket).string();
   options.env_unset = m_unset_env;
   options.timeout = kToolTimeout;
   return options;
