@@ -15,6 +15,7 @@
 #include "common/text.h"
 #include "agntd/tools.h"
 #include "integration/agntd_daemon.h"
+#include "support/other_user.h"
 
 namespace agntd::testing {
 namespace {
@@ -412,23 +413,25 @@ TEST_F(AgntdTest, ASecondDaemonOnTheSameSocketIsRefused) {
 }
 
 // Root connects to a daemon of another user: SO_PEERCRED refuses it. (As non-root, no one
-// else can even reach the socket: it is 0600 in a 0700 dir.)
+// else can even reach the socket: it is 0600 in a 0700 dir.) The daemon runs from nobody's own
+// copy of the binaries and data, in dirs nobody owns, so the test works wherever the checkout
+// is (a clone in /root is out of nobody's reach).
 TEST_F(AgntdTest, APeerOfAnotherUidIsRefused) {
-  if (::geteuid() != 0) GTEST_SKIP() << "needs root to run the daemon as another user";
-  const uid_t nobody = 65534;
-  for (const auto& dir : {env.root(), env.config_dir(), env.state_dir()}) ASSERT_EQ(::chown(dir.c_str(), nobody, nobody), 0);
-  ASSERT_EQ(::chmod(env.root().c_str(), 0755), 0);
-  const auto vars = daemon_environment(env);
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    if (::setgid(nobody) != 0 || ::setuid(nobody) != 0) ::_exit(99);
-    const int null = ::open("/dev/null", O_WRONLY);
-    ::dup2(null, 1);
-    ::dup2(null, 2);
-    for (const auto& [name, value] : vars) ::setenv(name.c_str(), value.c_str(), 1);
-    ::execl(agntd_binary().c_str(), "agntd", static_cast<char*>(nullptr));
-    ::_exit(98);
+  if (auto why = agntos::testing::OtherUser::unavailable_reason()) GTEST_SKIP() << *why;
+  agntos::testing::OtherUser nobody;
+  auto vars = daemon_environment(env);
+  for (const char* dir : {"config", "state"}) {
+    agntos::make_directories(nobody.home() / dir, 0700);
+    nobody.give(nobody.home() / dir);
   }
+  vars["AGNTOS_CONFIG_DIR"] = (nobody.home() / "config").string();
+  vars["AGNTOS_STATE_DIR"] = (nobody.home() / "state").string();
+  vars["AGNTOS_SOCKET"] = (nobody.home() / "run" / "agntd.sock").string();
+  vars["XDG_CONFIG_HOME"] = (nobody.home() / "xdg-config").string();
+  vars["AGNTOS_DATA_DIR"] = nobody.copy_data_dir().string();
+  vars["AGNTOS_AGNTCTL"] = nobody.copy_for_user(agntos::testing::agntctl_binary()).string();
+  const auto output = env.root() / "nobody-agntd.out";
+  const pid_t pid = nobody.spawn({nobody.copy_for_user(agntd_binary()).string()}, vars, output);
   const fs::path socket = vars.at("AGNTOS_SOCKET");
   std::optional<SocketClient> client;
   for (int i = 0; i < 300 && !client; ++i) {
@@ -438,7 +441,7 @@ TEST_F(AgntdTest, APeerOfAnotherUidIsRefused) {
       std::this_thread::sleep_for(20ms);
     }
   }
-  ASSERT_TRUE(client.has_value());
+  ASSERT_TRUE(client.has_value()) << agntos::read_file_if_exists(output).value_or("");
   const auto reply = client->next(10s);
   ASSERT_TRUE(reply.has_value());
   EXPECT_EQ((*reply)["type"], "error");
