@@ -13,6 +13,7 @@
 #include <functional>
 #include <list>
 
+#include "agntd/peer_check.h"
 #include "agntd/unix_socket.h"
 #include "common/error.h"
 #include "common/text.h"
@@ -325,6 +326,12 @@ void Server::accept_clients() {
                                                   " only", "permission"));
       [[maybe_unused]] const auto sent = ::send(connection.get(), line.data(), line.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
       m_agent.log().warning("client_rejected", Json{{"uid", peer.uid}, {"pid", peer.pid}, {"reason", "other uid"}});
+      continue;
+    }
+    if (const auto refusal = peer_refusal(peer.pid, ::getpid())) {
+      const auto line = to_line(error_message("permission denied: " + *refusal, "permission"));
+      [[maybe_unused]] const auto sent = ::send(connection.get(), line.data(), line.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+      m_agent.log().warning("client_rejected", Json{{"uid", peer.uid}, {"pid", peer.pid}, {"reason", *refusal}});
       continue;
     }
     auto client = std::make_unique<Client>();
