@@ -34,11 +34,12 @@ CliResult AgntctlEnv::run(const std::vector<std::string>& args, const std::optio
   argv.insert(argv.end(), args.begin(), args.end());
   ProcessOptions options;
   options.env_set = env;
-  options.env_set["AGNTOS_CONFIG_DIR"] = config_dir().string();
-  options.env_set["AGNTOS_STATE_DIR"] = state_dir().string();
-  options.env_set["AGNTOS_DATA_DIR"] = source_dir().string();
-  options.env_set["AGNTOS_SOCKET"] = (m_root / "agntd.sock").string();
-  options.env_set["XDG_CONFIG_HOME"] = (m_root / "xdg-config").string();
+  // Defaults for the dirs; a test's own `env` entry wins.
+  options.env_set.try_emplace("AGNTOS_CONFIG_DIR", config_dir().string());
+  options.env_set.try_emplace("AGNTOS_STATE_DIR", state_dir().string());
+  options.env_set.try_emplace("AGNTOS_DATA_DIR", source_dir().string());
+  options.env_set.try_emplace("AGNTOS_SOCKET", (m_root / "agntd.sock").string());
+  options.env_set.try_emplace("XDG_CONFIG_HOME", (m_root / "xdg-config").string());
   options.env_unset = {"CI_NO_SUCH_VARIABLE"};
   options.stdin_text = stdin_text;
   options.timeout = timeout;

@@ -36,7 +36,8 @@ public:
 
   CliResult run(const std::vector<std::string>& args, const std::optional<std::string>& stdin_text = std::nullopt,
                 std::chrono::milliseconds timeout = std::chrono::seconds(120)) const;
-  // Extra environment for every run (e.g. PATH without nixos-rebuild).
+  // Extra environment for every run (e.g. PATH without nixos-rebuild); an entry here also
+  // overrides the dirs above (AGNTOS_CONFIG_DIR, AGNTOS_STATE_DIR, AGNTOS_DATA_DIR, ...).
   std::map<std::string, std::string> env;
 
 private:

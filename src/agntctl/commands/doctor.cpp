@@ -1,117 +1,322 @@
 // SPDX-License-Identifier: MIT
 // agntctl doctor: check the installation (SPEC §3 additional subcommands).
+//
+// Every check ends as "ok", "warn" (worth knowing, nothing is broken: a hand edit in the module
+// tree, a generation AgntOS did not make) or "fail" (something AgntOS needs is missing or
+// wrong). A failed check carries a hint the user can follow on this machine. The command exits
+// 1 when any check failed, and then the JSON's "ok" is false.
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <cstdio>
 
 #include "agntctl/commands.h"
 #include "agntctl/pipeline/backend.h"
-#include "agntctl/pipeline/change_set.h"
 #include "common/audit.h"
 #include "common/error.h"
 #include "common/files.h"
 #include "common/git_repo.h"
 #include "common/process.h"
 #include "common/settings.h"
+#include "common/text.h"
 
 namespace agntctl {
+namespace {
+
+namespace fs = std::filesystem;
+
+class Report {
+public:
+  void ok(const std::string& check, const std::string& detail) { add(check, "ok", detail, ""); }
+  void warn(const std::string& check, const std::string& detail, const std::string& hint = "") {
+    add(check, "warn", detail, hint);
+  }
+  void fail(const std::string& check, const std::string& detail, const std::string& hint) {
+    add(check, "fail", detail, hint);
+  }
+
+  Output output() const {
+    Output output;
+    bool all_ok = true;
+    for (const auto& check : m_checks) {
+      const auto status = check["status"].get<std::string>();
+      if (status == "fail") all_ok = false;
+      output.text += (status == "ok" ? "ok    " : status == "warn" ? "warn  " : "FAIL  ") +
+                     check["check"].get<std::string>() + ": " + check["detail"].get<std::string>() + "\n";
+      if (check["hint"].is_string()) output.text += "      fix: " + check["hint"].get<std::string>() + "\n";
+    }
+    output.json = Json{{"ok", all_ok}, {"checks", m_checks}};
+    output.exit_status = all_ok ? 0 : 1;
+    return output;
+  }
+
+private:
+  void add(const std::string& check, const std::string& status, const std::string& detail, const std::string& hint) {
+    m_checks.push_back(Json{{"check", check},
+                            {"status", status},
+                            {"ok", status != "fail"},
+                            {"detail", detail},
+                            {"hint", hint.empty() ? Json() : Json(hint)}});
+  }
+
+  Json m_checks = Json::array();
+};
+
+std::string octal(mode_t mode) {
+  char text[8];
+  std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode));
+  return text;
+}
+
+// The closest ancestor of `path` (or `path` itself) that exists.
+fs::path nearest_existing(fs::path path) {
+  std::error_code ec;
+  path = fs::absolute(path).lexically_normal();
+  while (!fs::exists(path, ec) && path.has_parent_path() && path.parent_path() != path) path = path.parent_path();
+  return path;
+}
+
+// A directory AgntOS creates on first use: fine when it exists and is writable, or when its
+// nearest existing ancestor is a writable directory.
+std::optional<std::string> creatable_dir_problem(const fs::path& dir) {
+  std::error_code ec;
+  if (fs::exists(dir, ec)) {
+    if (!fs::is_directory(dir, ec)) return dir.string() + " exists and is not a directory";
+    if (::access(dir.c_str(), W_OK | X_OK) != 0) return dir.string() + " is not writable by this user";
+    return std::nullopt;
+  }
+  const auto ancestor = nearest_existing(dir);
+  if (!fs::is_directory(ancestor, ec)) return ancestor.string() + " is not a directory, so " + dir.string() + " cannot be created";
+  if (::access(ancestor.c_str(), W_OK | X_OK) != 0)
+    return dir.string() + " does not exist and " + ancestor.string() + " is not writable by this user";
+  return std::nullopt;
+}
+
+void check_settings(Report& report, const agntos::Paths& paths, std::optional<agntos::Settings>& settings) {
+  try {
+    settings = agntos::Settings::load(paths);
+    std::error_code ec;
+    report.ok("settings", fs::exists(paths.settings_file(), ec) ? paths.settings_file().string() + " is valid"
+                                                                 : "no agntos.toml; defaults apply");
+  } catch (const agntos::Error& e) {
+    report.fail("settings", e.what(), "correct the key named above in " + paths.settings_file().string());
+  }
+}
+
+void check_nix(Report& report) {
+  for (const char* program : {"nix-instantiate", "nix-build", "nix-env"}) {
+    if (const auto found = agntos::find_program(program))
+      report.ok(program, found->string());
+    else
+      report.fail(program, std::string(program) + " not found on PATH; AgntOS validates and builds every change with Nix",
+                  "install Nix (Debian: apt-get install nix-bin)");
+  }
+}
+
+void check_nixos_backend(Report& report, const agntos::Paths& paths, const agntos::Settings& settings) {
+  if (const auto found = agntos::find_program("nixos-rebuild"))
+    report.ok("nixos-rebuild", found->string());
+  else
+    report.fail("nixos-rebuild", "nixos-rebuild not found on PATH, and [rebuild] backend is \"nixos\" (the default)",
+                "this is not NixOS: set [rebuild] backend = \"profile\" and [rebuild.profile] pkgs in " +
+                    paths.settings_file().string());
+  const auto flake = !settings.rebuild.flake.empty()
+                         ? std::optional<std::string>(settings.rebuild.flake)
+                         : agntos::read_file_if_exists(paths.config_dir / "flake-info");
+  if (!flake || agntos::trim(*flake).empty()) return;
+  // A local flake must exist; remote ones (github:, git+https:) are not checked.
+  std::string location(agntos::trim(*flake));
+  location = location.substr(0, location.find('#'));
+  if (location.starts_with("path:")) location = location.substr(5);
+  if (location.starts_with("git+file://")) location = location.substr(11);
+  if (!location.starts_with("/")) {
+    report.ok("flake", std::string(agntos::trim(*flake)) + " (not a local path; not checked)");
+    return;
+  }
+  std::error_code ec;
+  if (fs::exists(fs::path(location) / "flake.nix", ec))
+    report.ok("flake", std::string(agntos::trim(*flake)));
+  else
+    report.fail("flake", location + "/flake.nix does not exist (flake " + std::string(agntos::trim(*flake)) + ")",
+                "set [rebuild] flake in " + paths.settings_file().string() + " (or the flake-info file in " +
+                    paths.config_dir.string() + ") to the system's flake");
+}
+
+void check_profile_backend(Report& report, const agntos::Paths& paths, const agntos::Settings& settings) {
+  std::error_code ec;
+  const auto file = paths.settings_file().string();
+  const auto demo = (nix_data_dir(paths) / "demo-pkgs").string();
+  const auto& pkgs = settings.rebuild.profile_pkgs;
+  if (pkgs.empty()) {
+    report.fail("profile package set", "[rebuild.profile] pkgs is not set",
+                "set [rebuild.profile] pkgs in " + file + " to a package set (for example the demo set " + demo + ")");
+  } else if (pkgs.starts_with("/")) {
+    const fs::path set(pkgs);
+    const bool usable = fs::is_regular_file(set, ec) || fs::exists(set / "default.nix", ec);
+    if (usable)
+      report.ok("profile package set", pkgs);
+    else
+      report.fail("profile package set",
+                  pkgs + (fs::exists(set, ec) ? " has no default.nix" : " does not exist"),
+                  "point [rebuild.profile] pkgs in " + file + " at a package set (a nixpkgs checkout, or the demo "
+                  "set " + demo + ")");
+  } else {
+    // A NIX_PATH entry ("nixpkgs" or "<nixpkgs>"): ask Nix where it is.
+    std::string name = pkgs;
+    std::erase(name, '<');
+    std::erase(name, '>');
+    agntos::ProcessResult found;
+    if (agntos::find_program("nix-instantiate")) {
+      agntos::ProcessOptions options;
+      options.timeout = std::chrono::seconds(30);
+      found = agntos::run_process({"nix-instantiate", "--find-file", name}, options);
+    }
+    if (found.ok())
+      report.ok("profile package set", pkgs + " = " + std::string(agntos::trim(found.out)));
+    else
+      report.fail("profile package set", "NIX_PATH has no entry " + name + " (for [rebuild.profile] pkgs = \"" + pkgs + "\")",
+                  "add it to NIX_PATH (NIX_PATH=" + name + "=/path/to/set) or set [rebuild.profile] pkgs in " + file +
+                      " to an absolute path");
+  }
+
+  const fs::path profile(settings.rebuild.profile_path);
+  if (fs::exists(fs::symlink_status(profile, ec)) && !fs::is_symlink(fs::symlink_status(profile, ec)))
+    report.fail("profile path", profile.string() + " exists and is not a Nix profile (a symlink to a generation)",
+                "set [rebuild.profile] path in " + file + " to a new path, or move " + profile.string() + " away");
+  else if (const auto problem = creatable_dir_problem(profile.parent_path()))
+    report.fail("profile path", *problem + " (the parent of [rebuild.profile] path " + profile.string() + ")",
+                "set [rebuild.profile] path in " + file + " to a path below a directory you can write");
+  else
+    report.ok("profile path", profile.string());
+
+  const auto evaluator = nix_data_dir(paths) / "profile" / "system.nix";
+  if (fs::exists(evaluator, ec))
+    report.ok("data dir", paths.data_dir.string());
+  else
+    report.fail("data dir", evaluator.string() + " does not exist; the profile backend evaluates the config tree with it",
+                "set AGNTOS_DATA_DIR to the directory that holds AgntOS's nix/ folder (the source tree or the "
+                "installed share/agntos)");
+}
+
+void check_config_dir(Report& report, const agntos::Paths& paths) {
+  std::error_code ec;
+  if (!fs::is_directory(paths.config_dir, ec)) {
+    report.fail("config dir", paths.config_dir.string() + " does not exist",
+                "create it as root (mkdir -p " + paths.config_dir.string() +
+                    ") or point AGNTOS_CONFIG_DIR or --config-dir at one");
+    return;
+  }
+  report.ok("config dir", paths.config_dir.string() + (::access(paths.config_dir.c_str(), W_OK) == 0
+                                                           ? " (writable: apply can run as this user)"
+                                                           : " (read-only for this user: apply runs through sudo)"));
+  if (fs::exists(paths.journal(), ec))
+    report.fail("journal", "an interrupted transaction is pending (" + paths.journal().string() + ")",
+                "run 'agntctl rollback list' as the user who applies (root, or through sudo): every mutating "
+                "command finishes or reverts it first");
+  else
+    report.ok("journal", "no interrupted transaction");
+
+  if (!fs::exists(paths.config_dir / ".git", ec)) {
+    report.ok("git history", "no history yet (created by the first apply)");
+    return;
+  }
+  try {
+    auto repo = agntos::GitRepo::open_or_init(paths.config_dir);
+    if (repo.module_tree_dirty())
+      report.warn("git history",
+                  "module files changed outside AgntOS since the last commit (the next transaction records them)");
+    else
+      report.ok("git history", "module tree matches the last commit");
+  } catch (const agntos::Error& e) {
+    report.fail("git history", e.what(), "check " + (paths.config_dir / ".git").string() + " with 'git -C " +
+                                             paths.config_dir.string() + " status'");
+  }
+}
+
+void check_state_dir(Report& report, const agntos::Paths& paths) {
+  std::error_code ec;
+  const auto& dir = paths.state_dir;
+  if (const auto problem = creatable_dir_problem(dir)) {
+    report.fail("state dir", *problem, "set AGNTOS_STATE_DIR (or XDG_STATE_HOME) to a directory you own");
+    return;
+  }
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0) {
+    report.ok("state dir", dir.string() + " (created with mode 0700 on first use)");
+  } else if ((st.st_mode & 077) != 0) {
+    report.warn("state dir", dir.string() + " is open to other users (mode " + octal(st.st_mode & 07777) +
+                                 "); it holds conversations and memory",
+                "chmod 700 " + dir.string());
+  } else {
+    report.ok("state dir", dir.string() + " (private)");
+  }
+}
+
+void check_drift(Report& report, const agntos::Paths& paths, const agntos::Settings& settings) {
+  std::optional<long long> current;
+  try {
+    current = make_backend(paths, settings)->current_generation();
+  } catch (const agntos::Error& e) {
+    report.fail("drift", std::string("cannot read the running generation: ") + e.what(),
+                "fix the checks above that failed for the rebuild backend");
+    return;
+  }
+  std::optional<long long> recorded;
+  for (const auto& entry : agntos::AuditLog(paths.audit_log()).read_all()) {
+    const auto type = entry.action_type();
+    if (entry.status == "Success" && (type == "Apply" || type == "Undo" || type == "Rollback" || type == "Recover") &&
+        entry.generation_after)
+      recorded = entry.generation_after;
+  }
+  if (!recorded) {
+    report.ok("drift", "no generation made by AgntOS yet");
+  } else if (current == recorded) {
+    report.ok("drift", "running generation " + std::to_string(*current) + " is the one AgntOS last made");
+  } else {
+    report.warn("drift",
+                "running generation " + (current ? std::to_string(*current) : std::string("none")) +
+                    " differs from generation " + std::to_string(*recorded) +
+                    " that AgntOS last made; the config tree may not match the running system",
+                "'agntctl rollback list' shows the generations; 'agntctl rollback generation " +
+                    std::to_string(*recorded) + "' returns to AgntOS's");
+  }
+}
+
+void check_sandbox(Report& report, const agntos::Paths& paths, const agntos::Settings& settings) {
+  if (settings.policy.bash_sandbox == "off")
+    report.warn("run_bash sandbox", "off by policy ([policy] bash_sandbox = \"off\"): run_bash is unconfined",
+                "set [policy] bash_sandbox = \"required\" in " + paths.settings_file().string());
+  else if (const auto bwrap = agntos::find_program("bwrap"))
+    report.ok("run_bash sandbox", "bubblewrap found: " + bwrap->string());
+  else
+    report.fail("run_bash sandbox", "bubblewrap (bwrap) not found on PATH: run_bash will refuse to run",
+                "install bubblewrap (Debian: apt-get install bubblewrap; NixOS: add pkgs.bubblewrap to "
+                "environment.systemPackages)");
+}
+
+}  // namespace
 
 Output run_doctor(Invocation& inv) {
-  CLI::App app{"Check the installation: Nix, the rebuild backend, the config dir, its git history, the sandbox,\n"
-               "and drift between the config tree and the running generation. Exit 1 when a check fails."};
+  CLI::App app{"Check the installation: agntos.toml, Nix, the rebuild backend and its paths, the config dir, its\n"
+               "journal and git history, the state dir, drift between the config tree and the running\n"
+               "generation, and the run_bash sandbox. Each check is ok, warn or FAIL; a FAIL comes with a fix.\n"
+               "Exit 1 when a check fails."};
   inv.parse(app);
   const auto& paths = inv.paths();
 
-  Json checks = Json::array();
-  bool all_ok = true;
-  auto report = [&](const std::string& name, bool ok, const std::string& detail, bool warning_only = false) {
-    checks.push_back(Json{{"check", name}, {"ok", ok}, {"detail", detail}});
-    if (!ok && !warning_only) all_ok = false;
-  };
-
+  Report report;
   std::optional<agntos::Settings> settings;
-  try {
-    settings = agntos::Settings::load(paths);
-    report("settings", true, agntos::fs::exists(paths.settings_file()) ? paths.settings_file().string() + " is valid"
-                                                                       : "no agntos.toml; defaults apply");
-  } catch (const agntos::Error& e) {
-    report("settings", false, e.what());
-  }
-
-  for (const char* program : {"nix-instantiate", "nix-build", "nix-env"}) {
-    const auto found = agntos::find_program(program);
-    report(program, found.has_value(), found ? found->string() : std::string(program) + " not found: install Nix");
-  }
-  if (settings && settings->rebuild.backend == "nixos") {
-    const auto found = agntos::find_program("nixos-rebuild");
-    report("nixos-rebuild", found.has_value(), found ? found->string() : "nixos-rebuild not found: this is not NixOS; "
-                                                                         "use [rebuild] backend = \"profile\" here");
-  }
-  if (settings && settings->rebuild.backend == "profile")
-    report("profile package set", !settings->rebuild.profile_pkgs.empty(),
-           settings->rebuild.profile_pkgs.empty() ? "[rebuild.profile] pkgs is not set"
-                                                  : settings->rebuild.profile_pkgs);
-
-  std::error_code ec;
-  const bool config_exists = agntos::fs::is_directory(paths.config_dir, ec);
-  report("config dir", config_exists,
-         config_exists ? paths.config_dir.string() + (::access(paths.config_dir.c_str(), W_OK) == 0
-                                                          ? " (writable: apply can run as this user)"
-                                                          : " (read-only for this user: apply runs through sudo)")
-                       : paths.config_dir.string() + " does not exist");
-  report("journal", !agntos::fs::exists(paths.journal(), ec),
-         agntos::fs::exists(paths.journal(), ec) ? "an interrupted transaction is pending; any mutating agntctl "
-                                                   "command recovers it"
-                                                 : "no interrupted transaction");
-
-  if (config_exists && agntos::fs::exists(paths.config_dir / ".git", ec)) {
-    try {
-      auto repo = agntos::GitRepo::open_or_init(paths.config_dir);
-      const bool dirty = repo.module_tree_dirty();
-      report("git history", !dirty, dirty ? "module files changed outside AgntOS since the last commit (the next "
-                                            "transaction records them)"
-                                          : "module tree matches the last commit", true);
-    } catch (const agntos::Error& e) {
-      report("git history", false, e.what());
-    }
-  } else {
-    report("git history", true, "no history yet (created by the first apply)");
-  }
-
+  check_settings(report, paths, settings);
+  check_nix(report);
+  if (settings && settings->rebuild.backend == "nixos") check_nixos_backend(report, paths, *settings);
+  if (settings && settings->rebuild.backend == "profile") check_profile_backend(report, paths, *settings);
+  check_config_dir(report, paths);
+  check_state_dir(report, paths);
   if (settings) {
-    auto backend = make_backend(paths, *settings);
-    const auto current = backend->current_generation();
-    const auto entries = agntos::AuditLog(paths.audit_log()).read_all();
-    std::optional<long long> recorded;
-    for (const auto& entry : entries) {
-      const auto type = entry.action_type();
-      if (entry.status == "Success" && (type == "Apply" || type == "Undo" || type == "Rollback" || type == "Recover") &&
-          entry.generation_after)
-        recorded = entry.generation_after;
-    }
-    if (!recorded) {
-      report("drift", true, "no generation made by AgntOS yet", true);
-    } else {
-      const bool same = current == recorded;
-      report("drift", same,
-             same ? "running generation " + std::to_string(*current) + " is the one AgntOS last made"
-                  : "running generation " + (current ? std::to_string(*current) : std::string("none")) +
-                        " differs from generation " + std::to_string(*recorded) +
-                        " that AgntOS last made; the config tree may not match the running system",
-             true);
-    }
-    const bool sandbox = settings->policy.bash_sandbox == "off" || agntos::find_program("bwrap").has_value();
-    report("run_bash sandbox", sandbox,
-           settings->policy.bash_sandbox == "off" ? "off by policy (run_bash is unconfined)"
-           : sandbox                              ? "bubblewrap found"
-                                                  : "bubblewrap (bwrap) not found: run_bash will refuse to run");
+    check_drift(report, paths, *settings);
+    check_sandbox(report, paths, *settings);
   }
-
-  Output output;
-  output.json = Json{{"ok", all_ok}, {"checks", checks}};
-  for (const auto& check : checks)
-    output.text += std::string(check["ok"].get<bool>() ? "ok    " : "FAIL  ") + check["check"].get<std::string>() +
-                   ": " + check["detail"].get<std::string>() + "\n";
-  output.exit_status = all_ok ? 0 : 1;
-  return output;
+  return report.output();
 }
 
 }  // namespace agntctl
