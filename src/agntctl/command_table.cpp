@@ -13,6 +13,8 @@ constexpr std::array kCommands{
                 Mutates::no, Confirmation::no, run_inspect},
     CommandSpec{"propose", nullptr, "stage a validated change to the config dir and show its diff", Mutates::yes,
                 Confirmation::no, run_propose},
+    CommandSpec{"proposals", nullptr, "list staged proposals (stale ones marked), show one, discard them",
+                Mutates::yes, Confirmation::no, run_proposals},
     CommandSpec{"apply", nullptr, "apply a staged proposal and rebuild, as one transaction", Mutates::yes,
                 Confirmation::yes, run_apply},
     CommandSpec{"rollback", nullptr, "list generations, undo an apply exactly, or roll back the whole system",

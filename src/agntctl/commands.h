@@ -14,6 +14,7 @@ Output run_edit(Invocation&);
 Output run_bash(Invocation&);
 Output run_audit(Invocation&);
 Output run_propose(Invocation&);
+Output run_proposals(Invocation&);
 Output run_apply(Invocation&);
 Output run_rollback(Invocation&);
 Output run_memory(Invocation&);

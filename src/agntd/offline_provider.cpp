@@ -382,6 +382,17 @@ std::string done_text(const std::string& result, const std::string& what) {
 std::string why_text(const std::string& subject, const std::string& result) {
   if (failed(result)) return "[offline] I could not search the audit log: " + error_message(result);
   const auto json = parse_object(result).value_or(Json::object());
+  if (json.contains("present")) {  // audit why: the answer from the current config tree
+    const Json& entry = json.value("entry", Json());
+    if (!json.value("present", false) || !entry.is_object()) return "[offline] " + string_at(json, "message");
+    std::string text = "[offline] " + subject + " is in your configuration (" + string_at(json, "file") + "): " +
+                       string_at(entry, "summary") + " on " + string_at(entry, "timestamp").substr(0, 10) + " (audit " +
+                       string_at(entry, "id") + ")";
+    if (auto prompt = string_at(entry, "prompt"); !prompt.empty()) text += ", because you asked: \"" + prompt + "\"";
+    text += ".";
+    if (auto rationale = string_at(entry, "rationale"); !rationale.empty()) text += " Rationale: " + rationale + ".";
+    return text;
+  }
   const Json entries = json.value("entries", Json::array());
   if (entries.empty())
     return "[offline] The audit log has no entry about \"" + subject +
@@ -478,6 +489,9 @@ Action first_action(const OfflineIntent& intent, const std::string& user_text, c
     case Kind::inspect:
       return {std::pair{std::string("inspect"), Json{{"target", intent.text}}}, ""};
     case Kind::why:
+      // One named thing: answered from the current config tree; several words: searched.
+      if (intent.text.find(' ') == std::string::npos)
+        return {std::pair{std::string("audit"), Json{{"action", "why"}, {"thing", intent.text}}}, ""};
       return {std::pair{std::string("audit"), Json{{"action", "search"}, {"query", intent.text}}}, ""};
     case Kind::undo: {
       Json args{{"action", "undo"}};

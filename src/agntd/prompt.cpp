@@ -6,6 +6,7 @@
 
 #include "agntd/tools.h"
 #include "common/files.h"
+#include "common/proposal.h"
 #include "common/json.h"
 #include "common/skills.h"
 #include "common/system_info.h"
@@ -31,24 +32,10 @@ std::string_view prompt_rules() { return kRules; }
 size_t fixed_prompt_bytes() { return kRules.size() + tool_schemas_bytes(); }
 
 std::string pending_proposals_text(const agntos::Paths& paths, size_t limit) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  std::vector<std::pair<std::string, std::string>> proposals;  // (id, summary); ids sort by time
-  for (fs::directory_iterator it(paths.proposals_dir(), ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->path().extension() != ".json") continue;
-    try {
-      const auto json = agntos::parse_json(agntos::read_file(it->path()), "proposal");
-      if (json.contains("id") && json["id"].is_string())
-        proposals.emplace_back(json["id"].get<std::string>(), json.value("summary", std::string()));
-    } catch (const std::exception&) {
-      // A malformed or vanishing proposal is simply not listed.
-    }
-  }
-  std::sort(proposals.begin(), proposals.end(), [](const auto& a, const auto& b) {
-    return a.first.size() != b.first.size() ? a.first.size() < b.first.size() : a.first < b.first;
-  });
+  // Stale proposals are left out: they cannot be applied as made (agntctl proposals lists them).
+  const auto proposals = agntos::Proposal::pending(paths);
   std::string text;
-  for (size_t i = 0; i < proposals.size() && i < limit; ++i) text += proposals[i].first + " " + proposals[i].second + "\n";
+  for (size_t i = 0; i < proposals.size() && i < limit; ++i) text += proposals[i].id + " " + proposals[i].summary + "\n";
   if (proposals.size() > limit) text += "+" + std::to_string(proposals.size() - limit) + " more\n";
   return text;
 }

@@ -88,7 +88,8 @@ public:
   void on_progress(std::string_view text) override { write_out(STDERR_FILENO, text); }
 
   ApprovalDecision request_approval(const ApprovalRequest& request, const std::atomic<bool>& cancel) override {
-    write_out(STDERR_FILENO, "\n" + request.summary + "\n" + request.diff + (request.diff.ends_with("\n") ? "" : "\n") +
+    write_out(STDERR_FILENO, "\n" + request.summary + "\n" + request.effect + "\n\n" + request.diff +
+                                 (request.diff.ends_with("\n") ? "" : "\n") +
                                  (request.kind == "apply" ? "Apply? [y/N] " : "Roll back? [y/N] "));
     std::string answer;
     const auto deadline = std::chrono::steady_clock::now() + approval_timeout_from_environment();

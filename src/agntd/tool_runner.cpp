@@ -4,12 +4,9 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <set>
 
-#include "common/audit.h"
 #include "common/error.h"
 #include "common/files.h"
-#include "common/git_repo.h"
 #include "common/text.h"
 
 namespace agntd {
@@ -52,17 +49,6 @@ ToolOutcome outcome_of(const agntos::ProcessResult& result, size_t cap) {
   }
   outcome.output = cap_output(outcome.output, cap);
   return outcome;
-}
-
-bool is_id(const std::string& text, std::string_view prefix) {
-  if (text.size() <= prefix.size() + 1 || text.compare(0, prefix.size(), prefix) != 0 || text[prefix.size()] != '-')
-    return false;
-  return text.find_first_not_of("0123456789abcdef", prefix.size() + 1) == std::string::npos;
-}
-
-std::string arg_string(const Json& args, const char* key) {
-  if (args.is_object() && args.contains(key) && args[key].is_string()) return args[key].get<std::string>();
-  return {};
 }
 
 }  // namespace
@@ -154,101 +140,32 @@ Json AgntctlTools::run_json(const std::vector<std::string>& args, const std::ato
 }
 
 ApprovalRequest AgntctlTools::describe(const ToolSpec& tool, const Json& args) {
+  // agntctl plans the call itself (`--plan`): the user is shown exactly what the command would
+  // do, and asked nothing when it would refuse. The daemon reads no proposal, audit entry or
+  // commit of its own.
+  ToolContext context;
+  context.plan_only = true;
+  ToolInvocation invocation = tool.build(args, context);
+  std::vector<std::string> argv{m_agntctl.string()};
+  argv.insert(argv.end(), invocation.args.begin(), invocation.args.end());
+  auto options = this->options();
+  options.timeout = std::chrono::minutes(5);
+  const auto outcome = outcome_of(agntos::run_process(argv, options), std::string::npos);
+  if (!outcome.success) throw Error(Errc::failed, tool_error_message(outcome));
+  const auto plan = parse_object(outcome.output);
+  if (!plan) throw Error(Errc::failed, "agntctl printed no plan for " + std::string(tool.name));
+  if (const Json& refusal = (*plan)["refusal"]; refusal.is_object()) {
+    const auto code = agntos::errc_from_name(refusal.value("code", std::string())).value_or(Errc::refused);
+    throw Error(code, refusal.value("message", std::string("refused")));
+  }
   ApprovalRequest request;
-  const std::string name = tool.name;
-  if (name == "apply") {
-    request.kind = "apply";
-    const auto id = arg_string(args, "id");
-    if (!is_id(id, "p")) throw Error(Errc::usage, "'" + id + "' is not a proposal id (p-<hex>); propose first");
-    const auto text = agntos::read_file_if_exists(m_paths.proposals_dir() / (id + ".json"));
-    if (!text) throw Error(Errc::not_found, "there is no pending proposal " + id + " (already applied, or never made); propose again");
-    const auto proposal = agntos::parse_json(*text, "proposal " + id);
-    request.proposal_id = id;
-    request.summary = proposal.value("summary", std::string("(no summary)"));
-    request.diff = proposal.value("diff", std::string());
-    return request;
-  }
-  if (name != "rollback") throw Error(Errc::failed, name + " needs no approval");
-  request.kind = "rollback";
-  const auto action = arg_string(args, "action");
-  const auto target = arg_string(args, "target");
-  if (action == "undo") {
-    // The same choice agntctl rollback undo makes: the given entry, else the last successful
-    // apply that was not undone yet.
-    const auto entries = agntos::AuditLog(m_paths.audit_log()).read_all();
-    std::set<std::string> undone;
-    for (const auto& entry : entries)
-      if (entry.undoes && entry.status == "Success") undone.insert(*entry.undoes);
-    const agntos::AuditEntry* chosen = nullptr;
-    for (const auto& entry : entries) {
-      if (!target.empty() ? entry.id == target
-                          : (entry.status == "Success" && entry.action_type() == "Apply" && !undone.count(entry.id)))
-        chosen = &entry;
-    }
-    if (!chosen)
-      throw Error(Errc::not_found, target.empty() ? std::string("there is no applied change left to undo")
-                                                  : "no audit entry " + target + "; see audit list");
-    request.summary = "Undo " + chosen->id + ": " + chosen->summary;
-    std::string diff = "Restores exactly the files " + chosen->id + " (" + chosen->timestamp.substr(0, 19) +
-                       ") changed, then rebuilds.\n";
-    if (chosen->prompt) diff += "It was made for: \"" + *chosen->prompt + "\"\n";
-    std::error_code ec;
-    if (chosen->commit && fs::exists(m_paths.config_dir / ".git", ec)) {
-      try {
-        auto repo = agntos::GitRepo::open_or_init(m_paths.config_dir);
-        if (auto parent = repo.parent_of(*chosen->commit)) {
-          const auto before = repo.files_at(*parent);
-          diff += "\n";
-          for (const auto& file : chosen->files_changed) {
-            const auto path = fs::path(file).lexically_relative(m_paths.config_dir).string();
-            const auto it = before.find(path);
-            diff += agntos::unified_diff(path, agntos::read_file_if_exists(m_paths.config_dir / path),
-                                         it == before.end() ? std::nullopt : std::optional<std::string>(it->second));
-          }
-        }
-      } catch (const Error&) {
-        // The description is best effort; undo itself checks everything again.
-      }
-    } else {
-      for (const auto& file : chosen->files_changed) diff += "  " + file + "\n";
-    }
-    request.diff = diff;
-    return request;
-  }
-  if (action == "generation") {
-    const auto list = run_json({"rollback", "list"});
-    std::optional<long long> current;
-    std::optional<long long> number;
-    if (!target.empty()) {
-      try {
-        number = std::stoll(target);
-      } catch (const std::exception&) {
-        throw Error(Errc::usage, "'" + target + "' is not a generation number");
-      }
-    }
-    const Json generations = list.value("generations", Json::array());
-    for (const auto& generation : generations)
-      if (generation.value("current", false)) current = generation.value("number", 0LL);
-    if (!number)
-      for (const auto& generation : generations)
-        if (current && generation.value("number", 0LL) < *current) number = generation.value("number", 0LL);
-    if (!number) throw Error(Errc::not_found, "there is no generation before the current one to roll back to");
-    request.summary = "Roll the whole system back to generation " + std::to_string(*number) +
-                      (current ? " (running: " + std::to_string(*current) + ")" : "");
-    std::string diff = "Switches the system profile to generation " + std::to_string(*number) +
-                       " and restores the config tree recorded for it. It reverts:\n";
-    for (const auto& generation : generations) {
-      const auto n = generation.value("number", 0LL);
-      if (n <= *number || (current && n > *current)) continue;
-      diff += "  generation " + std::to_string(n) + ": " +
-              (generation["summary"].is_string() ? generation["summary"].get<std::string>() : "(not made by AgntOS)");
-      if (generation["prompt"].is_string()) diff += " (\"" + generation["prompt"].get<std::string>() + "\")";
-      diff += "\n";
-    }
-    request.diff = diff;
-    return request;
-  }
-  throw Error(Errc::usage, "rollback action '" + action + "' needs no approval");
+  request.kind = std::string(tool.name) == "apply" ? "apply" : "rollback";
+  if (request.kind == "apply") request.proposal_id = plan->value("target", std::string());
+  request.summary = plan->value("summary", std::string());
+  request.effect = plan->value("effect", std::string());
+  request.diff = plan->value("diff", std::string());
+  request.digest = plan->value("digest", std::string());
+  return request;
 }
 
 }  // namespace agntd

@@ -38,7 +38,9 @@ struct ApprovalRequest {
   std::string kind;  // "apply" | "rollback"
   std::optional<std::string> proposal_id;
   std::string summary;
-  std::string diff;  // the proposal's diff, or the rollback's effect in words
+  std::string effect;  // what happens, in words (which change an undo chose, and why)
+  std::string diff;    // the config tree diff, recomputed from content by agntctl's plan
+  std::string digest;  // the plan digest; the yes is bound to it (agntctl --digest)
 };
 
 struct ApprovalDecision {
@@ -56,9 +58,10 @@ public:
   // (the rebuild output of apply and rollback). Never throws for a failed tool.
   virtual ToolOutcome execute(const ToolSpec& tool, const Json& args, const ToolContext& context,
                               const std::atomic<bool>& cancel, const ProgressFn& progress) = 0;
-  // The approval request for a gated call (request_id left empty). Throws agntos::Error when
-  // the call cannot succeed anyway (unknown proposal, nothing to undo): the model is told
-  // that instead of the user being asked.
+  // The approval request for a gated call (request_id left empty), from agntctl's own plan
+  // of it. Throws agntos::Error with the plan's refusal when the call would be refused anyway
+  // (stale or unknown proposal, nothing to undo): the model is told that instead of the user
+  // being asked.
   virtual ApprovalRequest describe(const ToolSpec& tool, const Json& args) = 0;
 };
 

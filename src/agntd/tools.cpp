@@ -68,10 +68,17 @@ ToolInvocation command(std::initializer_list<const char*> words) {
 }
 
 void approval_options(ToolInvocation& invocation, const ToolContext& context) {
+  // The plan is what the user is shown; the yes then binds to its digest, so agntctl refuses
+  // if what it would do changed in between.
+  if (context.plan_only) {
+    invocation.args.push_back("--plan");
+    return;
+  }
   // The gate sets approved_by only after the user's yes; without it agntctl refuses (no TTY).
   if (!context.approved_by) return;
   invocation.args.push_back("--yes");
   invocation.args.push_back("--approved-by=" + *context.approved_by);
+  if (context.approved_digest) invocation.args.push_back("--digest=" + *context.approved_digest);
 }
 
 ToolInvocation build_inspect(const Json& args, const ToolContext&) {
@@ -121,7 +128,11 @@ ToolInvocation build_apply(const Json& args, const ToolContext& context) {
 ToolInvocation build_rollback(const Json& args, const ToolContext& context) {
   const auto action = one_of(optional_string(args, "action").value_or("list"), {"list", "undo", "generation"}, "action");
   auto invocation = command({"rollback"});
-  if (action != "list") approval_options(invocation, context);
+  if (action != "list") {
+    approval_options(invocation, context);
+    // The audit entry keeps the words that asked for the undo, not those of the change undone.
+    if (!context.user_prompt.empty()) add_option(invocation.args, "prompt", context.user_prompt);
+  }
   invocation.args.push_back("--");
   invocation.args.push_back(action);
   if (auto target = optional_string(args, "target"); target && !target->empty() && action != "list")
@@ -130,13 +141,15 @@ ToolInvocation build_rollback(const Json& args, const ToolContext& context) {
 }
 
 ToolInvocation build_audit(const Json& args, const ToolContext&) {
-  const auto action = one_of(optional_string(args, "action").value_or("list"), {"list", "show", "search"}, "action");
+  const auto action =
+      one_of(optional_string(args, "action").value_or("list"), {"list", "show", "search", "why"}, "action");
   auto invocation = command({"audit"});
   add_option(invocation.args, "limit", optional_number(args, "limit"));
   if (action == "search") add_option(invocation.args, "query", required_string(args, "query"));
   invocation.args.push_back("--");
   invocation.args.push_back(action);
   if (action == "show") invocation.args.push_back(required_string(args, "id"));
+  if (action == "why") invocation.args.push_back(required_string(args, "thing"));
   return invocation;
 }
 
@@ -222,8 +235,10 @@ constexpr std::array kTools{
              R"({"type":"object","properties":{"action":{"enum":["list","undo","generation"]},)"
              R"("target":{"type":"string"}},"required":["action"]})",
              build_rollback, Gated::yes},
-    ToolSpec{"audit", "Log of changes with the user's words: list, show id, search query.",
-             R"({"type":"object","properties":{"action":{"enum":["list","show","search"]},"id":{"type":"string"},)"
+    ToolSpec{"audit", "Log of changes with the user's words: list, show id, search query; why thing (package, "
+                      "option or file: is it in the config now, and which change put it there).",
+             R"({"type":"object","properties":{"action":{"enum":["list","show","search","why"]},"id":{"type":"string"},)"
+             R"("thing":{"type":"string"},)"
              R"("query":{"type":"string"},"limit":{"type":"integer"}},"required":["action"]})",
              build_audit, Gated::no},
     ToolSpec{"memory", "Curated memory. show; add content (section); replace target with replacement; remove "

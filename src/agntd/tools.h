@@ -31,7 +31,9 @@ struct ToolContext {
   std::string user_prompt;  // the user's words of this turn: propose records them (--prompt)
   std::string session_id;   // --session-id
   std::string model;        // --model
-  std::optional<std::string> approved_by;  // set by the approval gate: "client:<uid>" or "tty"
+  std::optional<std::string> approved_by;      // set by the approval gate: "client:<uid>" or "tty"
+  std::optional<std::string> approved_digest;  // the plan digest the user approved (--digest)
+  bool plan_only = false;                      // build the gated command's --plan instead
 };
 
 struct ToolInvocation {

@@ -65,6 +65,7 @@ ToolOutcome run_call(const llm::ToolCall& call, const Json& args, const TurnInpu
                                         (request.proposal_id ? "; " + *request.proposal_id + " is still pending" : "") +
                                         ". Do not retry unless the user asks.");
     context.approved_by = decision.approved_by;
+    context.approved_digest = request.digest;
   }
   // Rebuild output arrives in pieces as small as one character: pass it on by whole lines.
   std::string pending;

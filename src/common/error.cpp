@@ -64,6 +64,12 @@ Errc errc_for_errno(int err) {
 std::string_view errc_name(Errc code) { return info(code).name; }
 int errc_exit_status(Errc code) { return info(code).exit_status; }
 
+std::optional<Errc> errc_from_name(std::string_view name) {
+  for (const auto& entry : kErrcTable)
+    if (entry.name == name) return entry.code;
+  return std::nullopt;
+}
+
 Error::Error(Errc code, const std::string& message) : std::runtime_error(message), m_code(code) {}
 
 SysError::SysError(int err, const std::string& what)

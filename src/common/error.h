@@ -5,6 +5,7 @@
 // process exit status that code maps to (SPEC §3: 1 failed, 2 usage, 3 refused, 4 conflict).
 // Messages name the cause and, where there is one, the fix.
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -41,6 +42,8 @@ enum class Errc {
 
 // Stable name of a code, e.g. "lock_timeout".
 std::string_view errc_name(Errc code);
+// The code of a stable name (as agntctl prints it in JSON), nullopt for an unknown name.
+std::optional<Errc> errc_from_name(std::string_view name);
 // Exit status for a code.
 int errc_exit_status(Errc code);
 

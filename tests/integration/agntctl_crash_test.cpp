@@ -14,6 +14,8 @@
 
 #include "common/audit.h"
 #include "common/files.h"
+#include "common/process.h"
+#include "common/text.h"
 #include "support/agntctl_runner.h"
 
 extern char** environ;
@@ -69,10 +71,68 @@ std::map<std::string, std::string> module_tree(const fs::path& config_dir) {
   return files;
 }
 
+// The module files of the config dir's git HEAD.
+std::map<std::string, std::string> head_tree(const fs::path& config_dir) {
+  std::map<std::string, std::string> files;
+  const auto listing = run_process({"git", "-C", config_dir.string(), "ls-tree", "-r", "--name-only", "HEAD"});
+  for (const auto& path : split_lines(listing.out)) {
+    if (path.empty() || path.find('/') == std::string::npos) continue;
+    files[path] = run_process({"git", "-C", config_dir.string(), "show", "HEAD:" + path}).out;
+  }
+  return files;
+}
+
+int crash_runs() { return std::getenv("AGNTOS_CRASH_RUNS") ? std::atoi(std::getenv("AGNTOS_CRASH_RUNS")) : 100; }
+
+// The first apply on a profile with no generation yet: recovery cannot switch back to an
+// earlier generation, so it must remove the one the interrupted apply made.
+TEST(CrashTest, KilledFirstApplyOnAFreshProfileLeavesNoGenerationAhead) {
+  std::chrono::microseconds duration{};
+  {
+    AgntctlEnv env;
+    env.use_profile_backend();
+    const auto timed = env.run({"propose", "install", "htop", "--json"});
+    ASSERT_EQ(timed.exit_code, 0) << timed.err;
+    const auto started = std::chrono::steady_clock::now();
+    ASSERT_EQ(env.run({"apply", timed.json()["id"], "--yes"}).exit_code, 0);
+    duration = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+  }
+  std::mt19937 random(6789);
+  std::uniform_int_distribution<long> spread(0, duration.count() * 12 / 10);
+  const int runs = crash_runs();
+  int finished = 0;
+  int reverted = 0;
+  for (int run = 0; run < runs; ++run) {
+    AgntctlEnv env;
+    env.use_profile_backend();
+    const auto proposed = env.run({"propose", "install", "htop", "--json"});
+    ASSERT_EQ(proposed.exit_code, 0) << proposed.err;
+    apply_and_kill(env, proposed.json()["id"], std::chrono::microseconds(spread(random)));
+    const auto poke = env.run({"write", (env.root() / "poke").string(), "--content", "x"});
+    ASSERT_EQ(poke.exit_code, 0) << poke.err;
+    ASSERT_FALSE(fs::exists(env.config_dir() / ".agntos-journal.json")) << "run " << run;
+    const auto tree = module_tree(env.config_dir());
+    const bool has_htop = tree.count("packages/htop.nix") > 0;
+    (has_htop ? finished : reverted) += 1;
+    ASSERT_EQ(fs::exists(env.profile() / "sw/bin/htop"), has_htop) << "run " << run;
+    if (!has_htop) {
+      ASSERT_FALSE(fs::exists(env.profile())) << "run " << run << ": a generation is running for an empty tree";
+    }
+    std::error_code ec;
+    if (fs::exists(env.config_dir() / ".git", ec)) {
+      ASSERT_EQ(head_tree(env.config_dir()), tree) << "run " << run;
+    }
+  }
+  std::cout << "[ crash    ] fresh profile, " << runs << " runs: " << finished << " finished, " << reverted
+            << " reverted\n";
+  EXPECT_GT(finished, 0);
+  EXPECT_GT(reverted, 0);
+}
+
 TEST(CrashTest, KilledApplyLeavesOldOrNewTreeAndRecovers) {
   AgntctlEnv env;
   env.use_profile_backend();
-  const int runs = std::getenv("AGNTOS_CRASH_RUNS") ? std::atoi(std::getenv("AGNTOS_CRASH_RUNS")) : 100;
+  const int runs = crash_runs();
 
   // Measure one uninterrupted apply to spread the kill points over its whole duration.
   auto timed = env.run({"propose", "install", "hello", "--json"});
@@ -121,8 +181,9 @@ TEST(CrashTest, KilledApplyLeavesOldOrNewTreeAndRecovers) {
       ASSERT_NE(now_htop, have_htop) << "run " << run << ": tree is neither the old nor the new one";
       ASSERT_FALSE(fs::exists(env.config_dir() / "proposals" / (id + ".json"))) << "run " << run;
     }
-    // The running generation agrees with the tree.
+    // The running generation and git HEAD agree with the tree.
     ASSERT_EQ(fs::exists(env.profile() / "sw/bin/htop"), now_htop) << "run " << run;
+    ASSERT_EQ(head_tree(env.config_dir()), after) << "run " << run;
     ASSERT_EQ(AuditLog(env.config_dir() / "audit.jsonl").read_all().empty(), false);
   }
   std::cout << "[ crash    ] " << runs << " runs: " << finished << " finished, " << reverted << " reverted ("

@@ -196,7 +196,7 @@ TEST_F(Pipeline, ApplyInstallsCommitsAndAudits) {
 
 TEST_F(Pipeline, StaleProposalIsAConflict) {
   const auto first = propose({"install", "htop"});
-  const auto second = propose({"install", "btop"});
+  const auto second = propose({"--module", "packages/htop.nix", "--nix", "{ pkgs, ... }: { }"});
   ASSERT_EQ(apply(first).exit_code, 0);
   const auto result = apply(second);
   EXPECT_EQ(result.exit_code, 4);
@@ -267,7 +267,7 @@ TEST_F(PipelineFailure, MissingRebuildProgramRestoresFiles) {
   expect_restored(apply(id), "nixos-rebuild");
 }
 
-TEST_F(Pipeline, ConcurrentAppliesSerialize) {
+TEST_F(Pipeline, ConcurrentAppliesOfIndependentProposalsBothLand) {
   const auto first = propose({"install", "htop"});
   const auto second = propose({"install", "btop"});
   CliResult a;
@@ -276,7 +276,25 @@ TEST_F(Pipeline, ConcurrentAppliesSerialize) {
   std::thread two([&] { b = apply(second); });
   one.join();
   two.join();
-  // Both were made against the same tree: exactly one applies, the other is stale.
+  EXPECT_EQ(a.exit_code, 0) << a.err;
+  EXPECT_EQ(b.exit_code, 0) << b.err;
+  EXPECT_TRUE(installed("htop") && installed("btop"));
+  const auto entries = audit();
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_NE(entries[0].generation_after, entries[1].generation_after);
+}
+
+TEST_F(Pipeline, ConcurrentAppliesOfTheSameFileSerialize) {
+  const auto first = propose({"install", "htop"});
+  const auto second = propose({"--module", "packages/htop.nix", "--nix",
+                               "{ pkgs, ... }: { environment.systemPackages = [ pkgs.btop ]; }"});
+  CliResult a;
+  CliResult b;
+  std::thread one([&] { a = apply(first); });
+  std::thread two([&] { b = apply(second); });
+  one.join();
+  two.join();
+  // Both write packages/htop.nix from the same state: exactly one applies, the other is stale.
   EXPECT_EQ((a.exit_code == 0) + (b.exit_code == 0), 1) << a.err << b.err;
   EXPECT_EQ((a.exit_code == 4) + (b.exit_code == 4), 1) << a.err << b.err;
   EXPECT_EQ(installed("htop") + installed("btop"), 1);

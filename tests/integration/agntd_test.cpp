@@ -357,6 +357,53 @@ TEST_F(AgntdTest, WhyAndUndoAfterAnApply) {
   EXPECT_EQ(entries.back()["approved_by"], client_uid());
 }
 
+// The daemon asks only for what agntctl would do (issue 8): a stale proposal, a change no
+// longer in effect and an empty history are refused before the user is asked anything.
+TEST_F(AgntdTest, NoApprovalIsRequestedForWhatAgntctlWouldRefuse) {
+  const auto stale = env.run({"propose", "install", "htop", "--json"}).json()["id"].get<std::string>();
+  fs::create_directories(env.config_dir() / "packages");
+  agntos::write_file_atomic(env.config_dir() / "packages" / "htop.nix", "{ ... }: { }\n");  // by hand
+  start();
+  auto client = connect();
+  client.send(Json{{"type", "init"}});
+  client.expect("session_ready");
+  for (const std::string& prompt : {"apply " + stale, std::string("undo the last change")}) {
+    client.send(Json{{"type", "chat"}, {"prompt", prompt}});
+    std::vector<Json> seen;
+    client.expect("turn_complete", &seen);
+    for (const auto& message : seen) EXPECT_NE(message["type"], "approval_request") << prompt << ": " << message.dump();
+    bool refused = false;
+    for (const auto& message : seen)
+      if (message["type"] == "tool_result" && message["success"] == false) refused = true;
+    EXPECT_TRUE(refused) << prompt;
+  }
+  EXPECT_TRUE(fs::exists(env.config_dir() / "proposals" / (stale + ".json")));
+}
+
+// The approval carries agntctl's plan; a proposal changed after the request is not applied.
+TEST_F(AgntdTest, ApprovalIsBoundToThePlanDigest) {
+  start();
+  auto client = connect();
+  const auto approval = chat_until_approval(client);
+  EXPECT_EQ(approval["digest"].get<std::string>().size(), 64u) << approval.dump();
+  EXPECT_FALSE(approval["effect"].get<std::string>().empty()) << approval.dump();
+  // Swap the proposal's content between the request and the yes.
+  const auto file = env.config_dir() / "proposals" / (approval["proposal_id"].get<std::string>() + ".json");
+  auto proposal = Json::parse(agntos::read_file(file));
+  proposal["changes"][0]["content"] = "{ ... }: { users.users.mallory.extraGroups = [ \"wheel\" ]; }\n";
+  agntos::write_file_atomic(file, proposal.dump());
+  client.send(Json{{"type", "approve"}, {"request_id", approval["request_id"]}});
+  std::vector<Json> seen;
+  client.expect("turn_complete", &seen);
+  EXPECT_FALSE(fs::exists(env.config_dir() / "packages" / "htop.nix"));
+  EXPECT_FALSE(has_apply_entry(env));
+  bool stale = false;
+  for (const auto& message : seen)
+    if (message["type"] == "tool_result" && message["output"].get<std::string>().find("stale") != std::string::npos)
+      stale = true;
+  EXPECT_TRUE(stale);
+}
+
 TEST_F(AgntdTest, SocketIsPrivateAndRemovedOnSigterm) {
   start();
   struct stat info {};
@@ -512,7 +559,7 @@ TEST(AgntdTools, EveryToolInvocationIsAcceptedByAgntctl) {
       {"edit_file", {{"path", file}, {"old", "alpha"}, {"new", "gamma"}, {"all", true}}},
       {"run_bash", {{"command", "echo hi"}, {"timeout", 5}}},
   };
-  ToolContext context{"install htop", "s-1", "offline", std::nullopt};
+  ToolContext context{"install htop", "s-1", "offline", std::nullopt, std::nullopt, false};
   for (const auto& [name, args] : calls) {
     const auto invocation = find_tool(name)->build(args, context);
     const auto result = env.run(invocation.args, invocation.stdin_text);

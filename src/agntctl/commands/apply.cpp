@@ -1,64 +1,52 @@
 // SPDX-License-Identifier: MIT
-// agntctl apply <id>: apply a staged proposal as one transaction (SPEC §3.2).
+// agntctl apply <id> [--plan] [--digest D]: apply a staged proposal as one transaction (SPEC §3.2).
 #include "agntctl/commands.h"
 #include "agntctl/pipeline/confirm.h"
+#include "agntctl/pipeline/plan.h"
 #include "agntctl/pipeline/progress.h"
-#include "agntctl/pipeline/proposal.h"
 #include "agntctl/pipeline/transaction.h"
-#include "agntctl/pipeline/validation.h"
-#include "common/error.h"
 #include "common/file_lock.h"
-#include "common/files.h"
-#include "common/git_repo.h"
 
 namespace agntctl {
 
-using agntos::Errc;
-using agntos::Error;
-
 Output run_apply(Invocation& inv) {
-  CLI::App app{"Apply a staged proposal: re-check it, ask for confirmation (default No), write the files,\n"
-               "rebuild, and commit + audit on success; on any failure every file is restored exactly."};
+  CLI::App app{"Apply a staged proposal: re-check it against the current tree, show the diff of what will be\n"
+               "written and ask (default No), write the files, rebuild, and commit + audit on success; on any\n"
+               "failure every file is restored exactly. A proposal is stale only when a file it writes or\n"
+               "deletes changed since it was made.\n"
+               "  --plan      print what apply would do (summary, diff, effect, refusal, digest); change nothing\n"
+               "  --digest D  apply only if the plan still has digest D (what the human approved)"};
   std::string id;
   bool yes = false;
+  bool plan_only = false;
   std::optional<std::string> approved_by;
+  std::optional<std::string> digest;
   app.add_option("id", id, "proposal id (p-...)")->required();
   app.add_flag("--yes,-y", yes, "do not ask: the change was reviewed");
   app.add_option("--approved-by", approved_by, "who approved, recorded in the audit entry (with --yes)");
+  app.add_flag("--plan", plan_only, "print the plan and change nothing");
+  app.add_option("--digest", digest, "the plan digest that was approved");
   inv.parse(app);
 
   const auto& paths = inv.paths();
   require_config_dir(paths);
   const auto settings = agntos::Settings::load(paths);
+  auto backend = make_backend(paths, settings);
+  if (plan_only) {
+    const auto plan = [&] {
+      agntos::FileLock lock(paths.config_lock(), agntos::default_lock_timeout(), "config dir " + paths.config_dir.string());
+      return plan_apply(paths, *backend, id);
+    }();
+    return Output{plan.to_json(), plan.to_text()};
+  }
+
   agntos::FileLock lock(paths.config_lock(), agntos::default_lock_timeout(), "config dir " + paths.config_dir.string());
   lock.share_with_children();
-  const auto proposal = Proposal::load(paths, id);
-
-  const bool tree_moved = tree_hash(paths.config_dir) != proposal.base;
-  for (const auto& change : proposal.changes) {
-    const auto current = agntos::read_file_if_exists(paths.config_dir / change.path);
-    const auto hash = current ? std::optional<std::string>(agntos::git_blob_hash(*current)) : std::nullopt;
-    if (tree_moved || hash != change.expected_hash)
-      throw Error(Errc::stale, "proposal " + id + " is stale: the config dir changed since it was made (" +
-                                   change.path + " and possibly more); propose the change again");
-  }
-  revalidate_syntax(paths, proposal.changes);
-
-  const std::string approved =
-      obtain_confirmation(yes, approved_by, "Apply " + id + " (" + proposal.summary + ")?", proposal.diff);
-
-  TransactionRequest request;
-  request.kind = "Apply";
-  request.summary = "Applied: " + proposal.summary;
-  request.prompt = proposal.prompt;
-  request.rationale = proposal.rationale;
-  request.proposal_id = proposal.id;
-  request.session_id = proposal.session_id;
-  request.model = proposal.model;
-  request.approved_by = approved;
-  request.packages = proposal.packages;
-  request.changes = proposal.changes;
-  auto backend = make_backend(paths, settings);
+  const auto plan = plan_apply(paths, *backend, id);
+  plan.require(digest);
+  auto request = plan.request;
+  request.approved_by = obtain_confirmation(yes, approved_by, "Apply " + id + " (" + plan.summary + ")?",
+                                            plan.effect + "\n\n" + plan.diff);
   std::fprintf(stderr, "Applying %s with the %s backend...\n", id.c_str(), backend->name().c_str());
   const auto entry = run_transaction(paths, *backend, request, stderr_progress());
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "agntctl/commands.h"
+#include "agntctl/pipeline/history.h"
 #include "common/audit.h"
 #include "common/audit_index.h"
 #include "common/error.h"
@@ -63,13 +64,15 @@ Output run_audit(Invocation& inv) {
   CLI::App app{"The audit log: every change with the words of the person who asked for it.\n"
                "  audit list               newest entries first\n"
                "  audit show <id>          one entry in full\n"
-               "  audit search <query>     entries matching words in summary, prompt, rationale, paths, packages"};
+               "  audit search <query>     entries matching words in summary, prompt, rationale, paths, packages\n"
+               "  audit why <thing>        why a package, option or module file is (or is not) in the config\n"
+               "                           tree now: the module that defines it and the change that wrote it"};
   std::string action = "list";
   std::vector<std::string> rest;
   std::string query;
   size_t limit = 20;
-  app.add_option("action", action, "list | show | search")->check(CLI::IsMember({"list", "show", "search"}));
-  app.add_option("args", rest, "entry id for show, words for search");
+  app.add_option("action", action, "list | show | search")->check(CLI::IsMember({"list", "show", "search", "why"}));
+  app.add_option("args", rest, "entry id for show, words for search, a package/option/path for why");
   app.add_option("--query", query, "words to search for (same as: audit search WORDS)");
   app.add_option("--limit", limit, "number of entries (default 20)")->check(CLI::PositiveNumber);
   inv.parse(app);
@@ -87,6 +90,21 @@ Output run_audit(Invocation& inv) {
     }
     throw agntos::Error(agntos::Errc::not_found,
                         "no audit entry " + rest[0] + "; 'agntctl audit list' shows the recent ones");
+  }
+  if (action == "why") {
+    if (rest.size() != 1) throw agntos::Error(agntos::Errc::usage, "usage: agntctl audit why <package|option|path>");
+    const History history(paths);
+    const auto answer = history.why(rest[0]);
+    auto entry_json = [](const agntos::AuditEntry* entry) { return entry ? entry->to_json() : Json(); };
+    Output output;
+    output.json = Json{{"thing", answer.thing},
+                       {"present", answer.present},
+                       {"file", agntos::json_or_null(answer.file)},
+                       {"entry", entry_json(answer.entry)},
+                       {"removed_by", entry_json(answer.removed_by)},
+                       {"message", answer.message}};
+    output.text = answer.message + "\n";
+    return output;
   }
   if (action == "search") {
     if (query.empty()) query = agntos::join(rest, " ");

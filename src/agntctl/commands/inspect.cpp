@@ -11,6 +11,7 @@
 #include "agntctl/commands.h"
 #include "common/audit.h"
 #include "common/error.h"
+#include "common/proposal.h"
 #include "common/files.h"
 #include "common/process.h"
 #include "common/settings.h"
@@ -332,7 +333,9 @@ std::vector<std::string> module_names(const fs::path& dir) {
   return names;
 }
 
-Json proposal_json(const fs::path& file) {
+// A pending proposal's id, time and summary; nullopt for a stale one (it cannot be applied as
+// made, so it is not offered: `agntctl proposals` lists it with the reason).
+std::optional<Json> proposal_json(const agntos::Paths& paths, const fs::path& file) {
   constexpr size_t kMaxProposalBytes = 16 << 20;
   Json entry{{"id", file.stem().string()}, {"created_at", nullptr}, {"summary", nullptr},
              {"file", file.string()},      {"error", nullptr}};
@@ -349,6 +352,7 @@ Json proposal_json(const fs::path& file) {
       return entry;
     }
     if (auto id = agntos::json_string(proposal, "id")) entry["id"] = *id;
+    if (!agntos::Proposal::from_json(proposal).changed_files(paths.config_dir).empty()) return std::nullopt;
     entry["created_at"] = json_or_null(agntos::json_string(proposal, "created_at"));
     entry["summary"] = json_or_null(agntos::json_string(proposal, "summary"));
   } catch (const agntos::Error& e) {
@@ -369,12 +373,16 @@ Output inspect_agntos(Invocation& inv) {
     modules[kind] = exists ? Json(module_names(dir / kind)) : Json::array();
 
   Json proposals = Json::array();
+  size_t stale = 0;
   if (exists) {
     std::vector<fs::path> files;
     for (fs::directory_iterator it(paths.proposals_dir(), ec), end; !ec && it != end; it.increment(ec))
       if (it->path().extension() == ".json") files.push_back(it->path());
     std::sort(files.begin(), files.end());
-    for (const auto& file : files) proposals.push_back(proposal_json(file));
+    for (const auto& file : files) {
+      if (auto entry = proposal_json(paths, file)) proposals.push_back(*entry);
+      else ++stale;
+    }
   }
 
   Json files = Json::object();
@@ -404,6 +412,7 @@ Output inspect_agntos(Invocation& inv) {
                      {"message", json_or_null(message)},
                      {"modules", modules},
                      {"proposals", proposals},
+                     {"stale_proposals", stale},
                      {"files", files},
                      {"audit_entries", json_or_null(audit_entries)},
                      {"audit_error", json_or_null(audit_error)},
@@ -418,7 +427,8 @@ Output inspect_agntos(Invocation& inv) {
     const auto names = modules[kind].get<std::vector<std::string>>();
     text += pad(kind, 10) + (names.empty() ? "-" : agntos::join(names, ", ")) + "\n";
   }
-  text += pad("proposals", 10) + (proposals.empty() ? "none pending" : std::to_string(proposals.size()) + " pending") + "\n";
+  text += pad("proposals", 10) + (proposals.empty() ? "none pending" : std::to_string(proposals.size()) + " pending") +
+          (stale ? ", " + std::to_string(stale) + " stale (see agntctl proposals)" : "") + "\n";
   for (const auto& proposal : proposals) {
     text += "  " + proposal["id"].get<std::string>();
     if (proposal["error"].is_string())

@@ -4,7 +4,7 @@
 
 #include "agntctl/commands.h"
 #include "agntctl/pipeline/transaction.h"
-#include "agntctl/pipeline/proposal.h"
+#include "common/proposal.h"
 #include "agntctl/pipeline/validation.h"
 #include "common/error.h"
 #include "common/file_lock.h"

@@ -105,6 +105,17 @@ public:
              {"nix-env", "--profile", m_profile.string(), "--switch-generation", std::to_string(number)}, progress);
   }
 
+  void remove_all_generations(const ProgressSink& progress) override {
+    // The profile link first: from then on no generation is running, whatever else remains.
+    std::error_code ec;
+    fs::remove(m_profile, ec);
+    for (const auto& generation : generations()) {
+      progress("removing generation " + std::to_string(generation.number) + "\n");
+      fs::remove(m_profile.string() + "-" + std::to_string(generation.number) + "-link", ec);
+    }
+    agntos::fsync_directory(m_profile.parent_path());
+  }
+
 private:
   // Evaluation confined to the tree, the shipped nix/ and the package set.
   agntos::NixEnvironment evaluation(const fs::path& tree_dir) const {
@@ -155,6 +166,11 @@ public:
     // Activate the generation itself: no evaluation, no download.
     run_step(agntos::system_nix(), privileged({(fs::path(kSystem) / "bin" / "switch-to-configuration").string(), "switch"}),
              progress);
+  }
+
+  void remove_all_generations(const ProgressSink&) override {
+    throw Error(Errc::failed, "the NixOS system profile has no generation to return to; check "
+                              "/nix/var/nix/profiles and run 'agntctl doctor'");
   }
 
 private:

@@ -48,6 +48,10 @@ public:
   virtual void check(const std::filesystem::path& tree_dir, const ProgressSink& progress) = 0;
   // Makes generation N the running one.
   virtual void switch_to_generation(long long number, const ProgressSink& progress) = 0;
+  // Leaves no generation running: undoes an interrupted first activation, when there was no
+  // generation before it to switch back to. The profile backend removes the profile link and
+  // every generation link; the nixos backend refuses (a NixOS system always has one).
+  virtual void remove_all_generations(const ProgressSink& progress) = 0;
 };
 
 std::unique_ptr<Backend> make_backend(const agntos::Paths& paths, const agntos::Settings& settings);

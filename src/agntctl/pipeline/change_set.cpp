@@ -16,25 +16,6 @@ using agntos::Errc;
 using agntos::Error;
 using agntos::Json;
 
-Json FileChange::to_json() const {
-  return Json{{"path", path},
-              {"action", action()},
-              {"content", agntos::json_or_null(content)},
-              {"expected_hash", agntos::json_or_null(expected_hash)}};
-}
-
-FileChange FileChange::from_json(const Json& value) {
-  FileChange change;
-  change.path = agntos::json_string(value, "path").value_or("");
-  change.content = agntos::json_string(value, "content");
-  change.expected_hash = agntos::json_string(value, "expected_hash");
-  const auto action = agntos::json_string(value, "action").value_or("");
-  if (action != "write" && action != "delete") throw Error(Errc::validation, "change has an unknown action: " + action);
-  if ((action == "write") != change.content.has_value())
-    throw Error(Errc::validation, "change " + change.path + ": action and content disagree");
-  return change;
-}
-
 std::map<std::string, std::string> read_module_tree(const fs::path& config_dir) {
   std::map<std::string, std::string> files;
   for (const char* kind : agntos::kModuleKinds) {

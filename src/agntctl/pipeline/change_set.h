@@ -1,10 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-// A set of file changes to the config dir's module tree, and the tree's state.
-//
-// Paths are relative to the config dir ("packages/htop.nix"). Each change carries the git blob
-// hash of the content it expects to replace (nullopt: the file must not exist), so a change
-// made against an older tree is detected.
+// The config dir's module tree: reading it, checking module paths, diffing changes against it.
+// A change (FileChange) is declared with proposals in common/proposal.h.
 
 #include <filesystem>
 #include <map>
@@ -13,18 +10,12 @@
 #include <vector>
 
 #include "common/json.h"
+#include "common/proposal.h"
 
 namespace agntctl {
 
-struct FileChange {
-  std::string path;                          // relative, e.g. "packages/htop.nix"
-  std::optional<std::string> content;        // new content; nullopt = delete the file
-  std::optional<std::string> expected_hash;  // blob hash of the current content; nullopt = absent
-
-  std::string action() const { return content ? "write" : "delete"; }
-  agntos::Json to_json() const;
-  static FileChange from_json(const agntos::Json& value);
-};
+using agntos::FileChange;
+using agntos::Proposal;
 
 // The module files of a config dir (relative path -> content).
 std::map<std::string, std::string> read_module_tree(const std::filesystem::path& config_dir);

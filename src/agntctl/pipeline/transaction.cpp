@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "agntctl/pipeline/transaction.h"
 
-#include "agntctl/pipeline/proposal.h"
+#include "common/proposal.h"
 #include "common/error.h"
 #include "common/file_lock.h"
 #include "common/files.h"
@@ -72,6 +72,9 @@ void revert(const agntos::Paths& paths, Backend& backend, const Journal& journal
   if (journal.generation_before && current != journal.generation_before) {
     progress("switching back to generation " + std::to_string(*journal.generation_before) + "\n");
     backend.switch_to_generation(*journal.generation_before, progress);
+  } else if (!journal.generation_before && current) {
+    // The interrupted change was the first activation: there is nothing to switch back to.
+    backend.remove_all_generations(progress);
   }
 }
 

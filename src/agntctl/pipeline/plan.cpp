@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: MIT
+#include "agntctl/pipeline/plan.h"
+
+#include <algorithm>
+#include <map>
+
+#include "agntctl/pipeline/change_set.h"
+#include "agntctl/pipeline/history.h"
+#include "agntctl/pipeline/validation.h"
+#include "common/audit.h"
+#include "common/files.h"
+#include "common/git_repo.h"
+#include "common/proposal.h"
+#include "common/sha256.h"
+#include "common/text.h"
+
+namespace agntctl {
+namespace {
+
+namespace fs = std::filesystem;
+using agntos::AuditEntry;
+using agntos::Errc;
+using agntos::Error;
+using agntos::Json;
+
+std::string digest_of(const Plan& plan) {
+  Json changes = Json::array();
+  for (const auto& change : plan.request.changes) changes.push_back(change.to_json());
+  const Json canonical{{"kind", plan.kind},
+                       {"target", agntos::json_or_null(plan.target)},
+                       {"summary", plan.request.summary},
+                       {"changes", changes},
+                       {"target_generation", agntos::json_or_null(plan.request.target_generation)}};
+  return agntos::sha256_hex(canonical.dump(-1, ' ', false, Json::error_handler_t::replace));
+}
+
+// Runs `build`; an Error it throws becomes the plan's refusal, everything else is completed.
+template <typename Build>
+Plan make_plan(std::string kind, std::optional<std::string> target, const agntos::Paths& paths, Build build) {
+  Plan plan;
+  plan.kind = std::move(kind);
+  plan.target = std::move(target);
+  try {
+    build(plan);
+    if (plan.summary.empty()) plan.summary = plan.request.summary;
+    plan.diff = diff_changes(paths.config_dir, plan.request.changes);
+    plan.digest = digest_of(plan);
+  } catch (const Error& e) {
+    plan.refusal = Refusal{e.code(), e.what()};
+    plan.digest.clear();
+  }
+  return plan;
+}
+
+std::string files_in_words(const std::vector<FileChange>& changes) {
+  std::vector<std::string> written;
+  std::vector<std::string> deleted;
+  for (const auto& change : changes) (change.content ? written : deleted).push_back(change.path);
+  std::string words;
+  if (!written.empty()) words += "writes " + agntos::join(written, ", ");
+  if (!deleted.empty()) words += std::string(words.empty() ? "" : "; ") + "deletes " + agntos::join(deleted, ", ");
+  return words.empty() ? "changes no file" : words;
+}
+
+}  // namespace
+
+Json Plan::to_json() const {
+  return Json{{"kind", kind},
+              {"target", agntos::json_or_null(target)},
+              {"summary", refusal ? Json() : Json(summary)},
+              {"diff", refusal ? Json() : Json(diff)},
+              {"effect", refusal ? Json() : Json(effect)},
+              {"refusal", refusal ? Json{{"code", agntos::errc_name(refusal->code)}, {"message", refusal->message}}
+                                  : Json()},
+              {"digest", refusal ? Json() : Json(digest)}};
+}
+
+std::string Plan::to_text() const {
+  if (refusal) return "would be refused (" + std::string(agntos::errc_name(refusal->code)) + "): " + refusal->message;
+  return summary + "\n" + effect + "\n\n" + diff + (diff.empty() ? "" : "\n") + "digest " + digest;
+}
+
+void Plan::require(const std::optional<std::string>& approved_digest) const {
+  if (refusal) throw Error(refusal->code, refusal->message);
+  if (approved_digest && *approved_digest != digest)
+    throw Error(Errc::stale, "what this would do changed since it was shown for approval (digest " +
+                                 approved_digest->substr(0, 12) + " approved, now " + digest.substr(0, 12) +
+                                 "); look at the new plan and approve again");
+}
+
+Plan plan_apply(const agntos::Paths& paths, const Backend& backend, const std::string& proposal_id) {
+  return make_plan("apply", proposal_id, paths, [&](Plan& plan) {
+    const auto proposal = Proposal::load(paths, proposal_id);
+    // Re-check the paths too: the file in proposals/ is writable by the agntos group.
+    for (const auto& change : proposal.changes) check_module_path(paths.config_dir, change.path);
+    const auto changed = proposal.changed_files(paths.config_dir);
+    if (!changed.empty()) {
+      const History history(paths);
+      std::vector<std::string> reasons;
+      for (const auto& path : changed) reasons.push_back(path + " " + history.who_changed(path, proposal.created_at));
+      throw Error(Errc::stale, "proposal " + proposal_id + " is stale: " + agntos::join(reasons, "; ") +
+                                   " since it was made; propose the change again (agntctl proposals discard --stale "
+                                   "removes stale proposals)");
+    }
+    revalidate_syntax(paths, proposal.changes);
+    plan.summary = proposal.summary;
+    auto& request = plan.request;
+    request.kind = "Apply";
+    request.summary = "Applied: " + proposal.summary;
+    request.prompt = proposal.prompt;
+    request.rationale = proposal.rationale;
+    request.proposal_id = proposal.id;
+    request.session_id = proposal.session_id;
+    request.model = proposal.model;
+    request.packages = proposal.packages;
+    request.changes = proposal.changes;
+    plan.effect = "Applies " + proposal.id + ": " + files_in_words(proposal.changes) + ", then rebuilds with the " +
+                  backend.name() + " backend.";
+    if (proposal.prompt) plan.effect += " Asked for as: \"" + *proposal.prompt + "\".";
+  });
+}
+
+Plan plan_undo(const agntos::Paths& paths, const Backend& backend, const std::optional<std::string>& audit_id,
+               const std::optional<std::string>& prompt) {
+  return make_plan("undo", audit_id, paths, [&](Plan& plan) {
+    const History history(paths);
+    const auto choice = history.undo_target(audit_id);
+    plan.target = choice.entry->id;
+    const AuditEntry& target = *choice.entry;
+
+    auto& request = plan.request;
+    request.kind = "Undo";
+    request.summary = "Undo " + target.id + ": " + target.summary;
+    request.prompt = prompt;
+    request.undoes = target.id;
+    request.changes = history.undo_changes(target);
+    plan.effect = "Undoes " + target.id + " (" + target.timestamp.substr(0, 19) + ", " + target.summary + ")" +
+                  (target.prompt ? ", made for \"" + *target.prompt + "\"" : std::string()) + "; " + choice.why +
+                  ". It " + files_in_words(request.changes) + ", then rebuilds with the " + backend.name() +
+                  " backend.";
+  });
+}
+
+Plan plan_generation(const agntos::Paths& paths, const Backend& backend, const std::optional<std::string>& number_text,
+                     const std::optional<std::string>& prompt) {
+  return make_plan("generation", number_text, paths, [&](Plan& plan) {
+    std::optional<long long> number;
+    if (number_text) {
+      try {
+        size_t used = 0;
+        number = std::stoll(*number_text, &used);
+        if (used != number_text->size()) throw std::invalid_argument("trailing text");
+      } catch (const std::exception&) {
+        throw Error(Errc::usage, "'" + *number_text + "' is not a generation number");
+      }
+    }
+    const auto generations = backend.generations();
+    const auto current = backend.current_generation();
+    if (!number) {
+      for (const auto& generation : generations)
+        if (current && generation.number < *current) number = generation.number;
+      if (!number) throw Error(Errc::not_found, "there is no generation before the current one to roll back to");
+    }
+    if (std::none_of(generations.begin(), generations.end(), [&](const Generation& g) { return g.number == *number; }))
+      throw Error(Errc::not_found, "generation " + std::to_string(*number) + " does not exist; see 'agntctl rollback list'");
+    if (current == number)
+      throw Error(Errc::refused, "generation " + std::to_string(*number) + " is already the running one");
+    plan.target = std::to_string(*number);
+
+    const History history(paths);
+    auto& request = plan.request;
+    request.kind = "Rollback";
+    request.target_generation = number;
+    request.prompt = prompt;
+    request.summary = "Rolled back to generation " + std::to_string(*number);
+    plan.effect = "Switches the system to generation " + std::to_string(*number) +
+                  (current ? " (running: " + std::to_string(*current) + ")" : std::string()) + " without evaluating";
+    const AuditEntry* maker = history.entry_for_generation(*number);
+    if (maker && maker->commit) {
+      request.summary += " (" + maker->summary + ")";
+      request.changes = history.changes_to_commit(*maker->commit);
+      plan.effect += ", and restores the config tree recorded for it (" + files_in_words(request.changes) + ").";
+    } else {
+      plan.effect += "; no AgntOS commit is recorded for it, so the config tree is left as it is and 'agntctl doctor' "
+                     "will report the drift.";
+    }
+    std::string reverts;
+    for (const auto& generation : generations) {
+      if (generation.number <= *number || (current && generation.number > *current)) continue;
+      const AuditEntry* entry = history.entry_for_generation(generation.number);
+      reverts += "\n  generation " + std::to_string(generation.number) + ": " +
+                 (entry ? entry->summary + (entry->prompt ? " (\"" + *entry->prompt + "\")" : std::string())
+                        : std::string("(not made by AgntOS)"));
+    }
+    if (!reverts.empty()) plan.effect += " It reverts:" + reverts;
+  });
+}
+
+}  // namespace agntctl
