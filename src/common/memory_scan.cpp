@@ -1,95 +1,23 @@
 // SPDX-License-Identifier: MIT
 #include "common/memory_scan.h"
 
-#include <cstdint>
+#include <algorithm>
 #include <cstdio>
+#include <iterator>
 #include <regex>
 #include <vector>
+
+#include "common/text.h"
 
 namespace agntos {
 namespace {
 
-struct Invisible {
-  char32_t first;
-  char32_t last;
-  const char* name;
-};
-
-// Characters that render as nothing (or reorder what follows) and so can hide instructions
-// from the person reading the file while the model still reads them.
-constexpr Invisible kInvisible[] = {
-    {0x00AD, 0x00AD, "soft hyphen"},
-    {0x034F, 0x034F, "combining grapheme joiner"},
-    {0x061C, 0x061C, "arabic letter mark"},
-    {0x180E, 0x180E, "mongolian vowel separator"},
-    {0x200B, 0x200B, "zero width space"},
-    {0x200C, 0x200C, "zero width non-joiner"},
-    {0x200D, 0x200D, "zero width joiner"},
-    {0x200E, 0x200F, "directional mark"},
-    {0x202A, 0x202E, "bidirectional embedding or override"},
-    {0x2060, 0x2064, "word joiner or invisible operator"},
-    {0x2066, 0x2069, "bidirectional isolate"},
-    {0xFEFF, 0xFEFF, "zero width no-break space (byte-order mark)"},
-    {0xFFF9, 0xFFFB, "interlinear annotation"},
-    {0xE0000, 0xE007F, "tag character"},
-};
-
-struct CodePoint {
-  char32_t value;
-  size_t offset;  // byte offset in the text
-  size_t length;  // bytes
-};
-
-// Strict UTF-8 decoding: no overlong forms, no surrogates, nothing above U+10FFFF.
-std::optional<std::vector<CodePoint>> decode_utf8(std::string_view text, size_t& bad_offset) {
-  std::vector<CodePoint> points;
-  points.reserve(text.size());
-  size_t i = 0;
-  while (i < text.size()) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    size_t length = 0;
-    char32_t value = 0;
-    char32_t minimum = 0;
-    if (lead < 0x80) {
-      length = 1;
-      value = lead;
-    } else if ((lead & 0xE0) == 0xC0) {
-      length = 2;
-      value = lead & 0x1F;
-      minimum = 0x80;
-    } else if ((lead & 0xF0) == 0xE0) {
-      length = 3;
-      value = lead & 0x0F;
-      minimum = 0x800;
-    } else if ((lead & 0xF8) == 0xF0) {
-      length = 4;
-      value = lead & 0x07;
-      minimum = 0x10000;
-    } else {
-      bad_offset = i;
-      return std::nullopt;
-    }
-    if (i + length > text.size()) {
-      bad_offset = i;
-      return std::nullopt;
-    }
-    for (size_t k = 1; k < length; ++k) {
-      const auto next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xC0) != 0x80) {
-        bad_offset = i;
-        return std::nullopt;
-      }
-      value = (value << 6) | (next & 0x3F);
-    }
-    if (value < minimum || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF)) {
-      bad_offset = i;
-      return std::nullopt;
-    }
-    points.push_back({value, i, length});
-    i += length;
-  }
-  return points;
-}
+// Base64 inside base64 is followed this deep; more is not text anyone means to store.
+constexpr int kMaxDepth = 2;
+// Shorter runs are words, paths and ids; 16 base64 characters carry 12 bytes.
+constexpr size_t kMinBase64Run = 16;
+// A run of at least this many single letters separated by spaces or dots is read as a word.
+constexpr size_t kMinSpacedLetters = 4;
 
 std::string code_point_name(char32_t value) {
   char buffer[16];
@@ -98,35 +26,78 @@ std::string code_point_name(char32_t value) {
 }
 
 bool is_space(char32_t c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0x00A0 || (c >= 0x2000 && c <= 0x200A) ||
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0x00A0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) ||
          c == 0x202F || c == 0x205F || c == 0x3000;
 }
 
-void append_utf8(std::string& out, char32_t c) {
-  if (c < 0x80) {
-    out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    out += static_cast<char>(0xC0 | (c >> 6));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    out += static_cast<char>(0xE0 | (c >> 12));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (c >> 18));
-    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  }
+bool is_private_use(char32_t c) {
+  return (c >= 0xE000 && c <= 0xF8FF) || (c >= 0xF0000 && c <= 0xFFFFD) || (c >= 0x100000 && c <= 0x10FFFD);
 }
 
-// Lowercase ASCII, full-width forms and typographic quotes folded, whitespace collapsed.
-std::string fold_for_matching(const std::vector<CodePoint>& points) {
+bool is_noncharacter(char32_t c) { return (c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE; }
+
+// The characters check: the first finding, or nullopt; `points` receives the decoded text.
+std::optional<ScanFinding> check_characters(std::string_view text, std::vector<char32_t>& points) {
+  points.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    const auto decoded = decode_utf8_char(text, i);
+    if (!decoded) return ScanFinding{"invalid_utf8", "the text is not valid UTF-8 (byte " + std::to_string(i + 1) + ")"};
+    const char32_t c = decoded->value;
+    const std::string where = " at character " + std::to_string(points.size() + 1);
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F || (c >= 0x80 && c <= 0x9F))
+      return ScanFinding{"control_character", "control character " + code_point_name(c) + where};
+    if (const char* name = invisible_character_name(c))
+      return ScanFinding{"invisible_unicode", "invisible character " + code_point_name(c) + " (" + name + ")" + where};
+    if (is_private_use(c))
+      return ScanFinding{"invisible_unicode", "private-use character " + code_point_name(c) + where};
+    if (is_noncharacter(c)) return ScanFinding{"invisible_unicode", "noncharacter " + code_point_name(c) + where};
+    points.push_back(c);
+    i += decoded->length;
+  }
+  return std::nullopt;
+}
+
+// The skeleton fold (see the header): compatibility forms, accents and look-alike letters to
+// ASCII. The table is generated by scripts/gen/confusables.py from Python's unicodedata plus a
+// hand-made confusable list; being a compile-time array it costs no start-up time.
+struct SkeletonEntry {
+  char32_t from;
+  const char* to;  // one to three lowercase ASCII characters
+};
+
+constexpr SkeletonEntry kSkeleton[] = {
+#include "common/skeleton_table.inc"
+};
+
+static_assert(std::size(kSkeleton) > 1000, "the generated skeleton table is missing");
+
+bool is_combining_mark(char32_t c) {
+  return (c >= 0x0300 && c <= 0x036F) || (c >= 0x0483 && c <= 0x0489) || (c >= 0x1AB0 && c <= 0x1AFF) ||
+         (c >= 0x1DC0 && c <= 0x1DFF) || (c >= 0x20D0 && c <= 0x20FF) || (c >= 0xFE20 && c <= 0xFE2F);
+}
+
+void append_skeleton(std::string& out, char32_t c) {
+  if (c < 0x80) {
+    out += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    return;
+  }
+  if (is_combining_mark(c)) return;
+  const auto* end = std::end(kSkeleton);
+  const auto* found = std::lower_bound(std::begin(kSkeleton), end, c,
+                                       [](const SkeletonEntry& entry, char32_t value) { return entry.from < value; });
+  if (found != end && found->from == c) {
+    out += found->to;
+    return;
+  }
+  append_utf8(out, c);
+}
+
+// The skeleton with every run of whitespace made one space.
+std::string skeleton_of(const std::vector<char32_t>& points) {
   std::string out;
   out.reserve(points.size());
   bool pending_space = false;
-  for (const auto& point : points) {
-    char32_t c = point.value;
+  for (const char32_t c : points) {
     if (is_space(c)) {
       pending_space = !out.empty();
       continue;
@@ -135,77 +106,216 @@ std::string fold_for_matching(const std::vector<CodePoint>& points) {
       out += ' ';
       pending_space = false;
     }
-    if (c >= 0xFF01 && c <= 0xFF5E) c -= 0xFEE0;  // full-width ASCII
-    if (c == 0x2018 || c == 0x2019 || c == 0x02BC) c = '\'';
-    if (c == 0x201C || c == 0x201D) c = '"';
-    if (c >= 0x2010 && c <= 0x2015) c = '-';
-    if (c >= 'A' && c <= 'Z') c = c - 'A' + 'a';
-    append_utf8(out, c);
+    append_skeleton(out, c);
   }
   return out;
+}
+
+// Digits and symbols read as the letters they stand in for ("1gn0re", "$ystem").
+std::string leet_of(std::string text) {
+  for (char& c : text) {
+    switch (c) {
+      case '0': c = 'o'; break;
+      case '1': case '!': c = 'i'; break;
+      case '3': c = 'e'; break;
+      case '4': case '@': c = 'a'; break;
+      case '5': case '$': c = 's'; break;
+      case '7': case '+': c = 't'; break;
+      case '8': c = 'b'; break;
+      case '9': c = 'g'; break;
+      case '|': c = 'l'; break;
+      default: break;
+    }
+  }
+  return text;
+}
+
+bool is_ascii_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+
+// Runs of single letters separated by spaces or punctuation ("i g n o r e  p r e v i o u s",
+// "i.g.n.o.r.e"), each joined into one word.
+std::vector<std::string> spaced_out_runs(const std::string& skeleton) {
+  std::vector<std::string> runs;
+  std::string current;
+  size_t letters = 0;
+  auto flush = [&] {
+    if (letters >= kMinSpacedLetters) runs.push_back(current);
+    current.clear();
+    letters = 0;
+  };
+  size_t i = 0;
+  while (i < skeleton.size()) {
+    if (!is_ascii_alnum(skeleton[i])) {
+      ++i;
+      continue;
+    }
+    size_t end = i;
+    while (end < skeleton.size() && is_ascii_alnum(skeleton[end])) ++end;
+    if (end - i == 1) {
+      current += skeleton[i];
+      ++letters;
+    } else {
+      flush();
+    }
+    i = end;
+  }
+  flush();
+  return runs;
 }
 
 struct Pattern {
   const char* id;    // ScanFinding::id
   const char* name;  // what the reason calls it
   std::regex regex;
+  // Words one of which every match contains: std::regex is slow, so a text without any of
+  // them is not searched at all. Empty: always searched.
+  std::vector<std::string> triggers;
+
+  bool may_match(std::string_view text) const {
+    if (triggers.empty()) return true;
+    for (const auto& trigger : triggers)
+      if (text.find(trigger) != std::string_view::npos) return true;
+    return false;
+  }
 };
 
-Pattern pattern(const char* id, const char* name, const char* expression) {
-  return {id, name, std::regex(expression, std::regex::ECMAScript | std::regex::optimize)};
+// "\\b" written as plain character classes: libstdc++ looks the class of word characters up by
+// name at every \\b it tries, which made \\b most of the scanner's time. Before a word it
+// becomes "start or a non-word character" (consumed: matches are only reported, never
+// replaced), after a word a negative lookahead.
+std::string plain_boundaries(const std::string& expression) {
+  std::string out;
+  for (size_t i = 0; i < expression.size(); ++i) {
+    if (expression[i] == '\\' && i + 1 < expression.size() && expression[i + 1] == 'b') {
+      const char next = i + 2 < expression.size() ? expression[i + 2] : '\0';
+      const bool before_word = is_ascii_alnum(next) || next == '(' || next == '[' || next == '\\' || next == '$';
+      out += before_word ? "(?:^|[^A-Za-z0-9_])" : "(?![A-Za-z0-9_])";
+      ++i;
+      continue;
+    }
+    out += expression[i];
+    if (expression[i] == '\\' && i + 1 < expression.size()) out += expression[++i];  // keep other escapes whole
+  }
+  return out;
 }
 
-Pattern phrase(const char* name, const char* expression) { return pattern("prompt_injection", name, expression); }
+Pattern pattern(const char* id, const char* name, const std::string& expression, std::string_view triggers = {}) {
+  Pattern result{id, name, std::regex(plain_boundaries(expression), std::regex::ECMAScript | std::regex::optimize), {}};
+  if (!triggers.empty()) result.triggers = split(triggers, ',');
+  return result;
+}
 
-// Matched against the folded text: lowercase, single spaces. Fillers between key words are
-// bounded ("(?:\S+ ){0,4}") so matching stays linear and distant words do not combine.
+Pattern phrase(const char* name, const std::string& expression, std::string_view triggers) {
+  return pattern("prompt_injection", name, expression, triggers);
+}
+
+// Matched against the skeleton: lowercase, single spaces. Fillers between key words are
+// bounded ("(?:[^ ]+ ){0,4}"; not \S, which std::regex looks up per character) so matching
+// stays linear and distant words do not combine.
 const std::vector<Pattern>& injection_patterns() {
   static const std::vector<Pattern> patterns = [] {
-    const std::string nouns = "(?:instructions?|prompts?|guidelines|directives|programming|restrictions)";
+    const std::string nouns =
+        "(?:instructions?|prompts?|guidelines|directives|programming|restrictions|orders|directions|guidance|"
+        "constraints|policies|system messages?)";
+    const std::string nouns_or_rules = "(?:" + nouns.substr(3, nouns.size() - 4) + "|rules)";
     const std::string qualifier =
-        "(?:previous|prior|above|earlier|all|your|any|these|those|system|original|initial|safety)";
+        "(?:previous|prior|above|earlier|all|your|any|these|those|system|original|initial|safety|preceding|former|"
+        "existing|default|built-in|every)";
+    const std::string strong = "(?:previous|prior|above|earlier|your|system|safety|original|initial|preceding|former)";
+    const std::string refuse_verb =
+        "(?:ignore|disregard|forget|override|bypass|circumvent|discard|abandon|neglect|dismiss|overlook|ditch|"
+        "scrap|nullify|set aside|throw away|throw out|pay no (?:attention|heed|mind) to|"
+        "(?:do not|don't|dont|never|stop|no longer) (?:follow|obey|listen to|respect|adhere to|comply with|abide by|"
+        "following|obeying|listening to|respecting|adhering to|complying with|abiding by))";
     std::vector<Pattern> list;
-    list.push_back(phrase("ignore instructions", ("\\b(?:ignore|disregard|forget|override|bypass)\\b (?:\\S+ ){0,4}?" +
-                                                  qualifier + " (?:\\S+ ){0,3}?" + nouns + "\\b")
-                                                     .c_str()));
-    list.push_back(phrase("ignore instructions", "\\b(?:ignore|disregard|forget) (?:your|all|the|any) rules\\b"));
+    list.push_back(phrase("ignore instructions", "\\b" + refuse_verb + "\\b (?:[^ ]+ ){0,4}?" + qualifier +
+                                                     " (?:[^ ]+ ){0,3}?" + nouns + "\\b",
+                          "instruction,prompt,guideline,directive,programming,restriction,order,direction,guidance,constraint,polic,system message"));
+    list.push_back(phrase("ignore instructions", "\\b" + refuse_verb + "\\b (?:[^ ]+ ){0,3}?" + strong +
+                                                     " (?:[^ ]+ ){0,2}?rules\\b",
+                          "rules"));
+    list.push_back(phrase("ignore instructions", "\\b(?:ignore|disregard|forget) (?:all |any )?(?:of )?(?:your|all|the|any) rules\\b",
+                          "rules"));
+    list.push_back(phrase("ignore instructions",
+                          "\\b" + strong + " " + nouns_or_rules +
+                              " (?:are|is|were|have been|has been|no longer) (?:[^ ]+ ){0,2}?(?:void|invalid|cancell?ed|"
+                              "revoked|obsolete|null|superseded|outdated|lifted|removed|suspended|irrelevant|"
+                              "overridden|replaced|apply|valid)\\b",
+                          "instruction,prompt,guideline,directive,programming,restriction,order,direction,guidance,constraint,polic,system message,rules"));
+    list.push_back(phrase("replacement instructions",
+                          "\\b(?:your|the|my) (?:new|real|true|actual|updated|only) (?:instructions|orders|directives|"
+                          "mission|rules|task) (?:are|is)\\b|\\bnew instructions ?:|"
+                          "\\binstead,? (?:follow|obey) (?:these|my|the following|this)\\b",
+                          "instructions,orders,directives,mission,rules,task,instead"));
     list.push_back(phrase("system prompt override",
                           "\\b(?:new|updated|override|overridden|replacement) system prompt\\b|"
-                          "\\bsystem prompt (?:override|overridden|replaced|update)\\b"));
+                          "\\bsystem prompt (?:override|overridden|replaced|update)\\b",
+                          "system prompt"));
     list.push_back(phrase("prompt leak",
-                          "\\b(?:reveal|print|output|show|repeat|leak|dump) (?:\\S+ ){0,3}?"
-                          "(?:system prompt|initial prompt|hidden instructions)\\b"));
+                          "\\b(?:reveal|print|output|show|repeat|leak|dump|disclose) (?:[^ ]+ ){0,3}?"
+                          "(?:system prompt|initial prompt|hidden instructions|instructions above)\\b",
+                          "prompt,instructions"));
     list.push_back(phrase("role hijack",
-                          "\\byou are now (?:a|an|the|in|my|no longer)\\b|"
-                          "\\bfrom now on,? you (?:are|will|must)\\b|"
-                          "\\bpretend (?:to be|you are)\\b|"
+                          "\\byou are now (?:a|an|the|in|my|no longer|free|unrestricted|root|admin)\\b|"
+                          "\\bfrom now on,? you (?:are|will|must|shall)\\b|"
+                          "\\bpretend (?:to be|you are|that you)\\b|"
                           "\\bact as (?:if|though) you (?:have no|are not bound|don't have)\\b|"
-                          "\\b(?:jailbreak|jailbroken|developer mode enabled)\\b"));
-    list.push_back(
-        phrase("hiding from the user",
-               "\\b(?:do not|don't|never) (?:tell|inform|show|mention|reveal|let)(?: \\S+)? (?:the )?user\\b|"
-               "\\bwithout (?:telling|informing|notifying) the user\\b|"
-               "\\bhide (?:this|it) from the user\\b"));
+                          "\\bact as (?:a |an )?(?:root|admin|administrator|unrestricted|dan)\\b|"
+                          "\\b(?:enter|enable|switch to|activate) (?:[^ ]+ )?(?:developer|admin|god|dan|unrestricted|"
+                          "jailbreak) mode\\b|"
+                          "\\byou (?:have|now have) no (?:restrictions|limits|limitations|rules|filters|guidelines)\\b|"
+                          "\\byou are (?:no longer |not )(?:bound|restricted|limited) by\\b|"
+                          "\\b(?:unrestricted|unfiltered|uncensored) mode\\b|"
+                          "\\b(?:jailbreak|jailbroken|developer mode enabled)\\b",
+                          "you are now,from now on,pretend,act as,mode,you have no,you now have no,bound by,restricted by,limited by,jailbr"));
+    list.push_back(phrase("hiding from the user",
+                          "\\b(?:do not|don't|dont|never) (?:tell|inform|show|mention|reveal|let)(?: [^ ]+)? (?:the )?user\\b|"
+                          "\\bwithout (?:telling|informing|notifying|alerting|asking) the user\\b|"
+                          "\\bwithout (?:the user|anyone) (?:knowing|noticing|seeing)\\b|"
+                          "\\bkeep (?:this|it) (?:a )?secret from (?:the )?user\\b|"
+                          "\\bthe user (?:must|should|need) not (?:know|see|find out|be told)\\b|"
+                          "\\bhide (?:this|it) from the user\\b",
+                          "user,anyone"));
     list.push_back(phrase("chat-template token",
-                          "<\\|(?:im_start|im_end|system|user|assistant|endoftext|eot_id|start_header_id)\\|>|"
-                          "\\[/?inst\\]|<</?sys>>|< ?/? ?system ?>"));
+                          "<\\|[a-z_]{2,20}\\|>|\\[/?(?:inst|sys|system)\\]|<</?sys>>|< ?/? ?(?:system|instructions?) ?>",
+                          "<|,[,<<,system,instruction"));
     list.push_back(phrase("skipping the approval gate",
                           "\\b(?:apply|approve|roll ?back|rebuild|switch|install|uninstall|remove|enable|disable|"
-                          "change) (?:\\S+ ){0,4}?without (?:asking|confirm\\w*|approval|permission|the user)\\b|"
-                          "\\b(?:skip|bypass|disable|ignore|avoid) (?:\\S+ ){0,2}?(?:confirmation|approval|"
+                          "change) (?:[^ ]+ ){0,4}?without (?:asking|confirm[a-z0-9_]*|approval|permission|consent|the user)\\b|"
+                          "\\b(?:skip|bypass|disable|ignore|avoid|circumvent) (?:[^ ]+ ){0,2}?(?:confirmation|approval|"
                           "approval gate|sandbox)\\b|"
-                          "\\bauto[- ]?approve\\b|\\bapply (?:\\S+ )?--yes\\b"));
+                          "\\bthe user (?:has )?(?:already )?(?:approved|authori[sz]ed|pre-?approved|consented)\\b|"
+                          "\\bpre-?approved\\b|"
+                          "\\b(?:approval|confirmation|consent) (?:is|was|has been) (?:already )?(?:given|granted|"
+                          "obtained|implied|not needed|not required|unnecessary)\\b|"
+                          "\\bno (?:need|reason) (?:to|for) (?:ask|confirm|approv)[a-z0-9_]*|"
+                          "\\b(?:do not|don't|dont) (?:ask|wait) (?:for|the user)\\b|"
+                          "\\bauto[- ]?approve\\b|\\bapply (?:[^ ]+ )?--yes\\b|--approved-by\\b",
+                          "without,confirm,approv,sandbox,consent,no need,no reason,ask,wait,--yes,--approved"));
     list.push_back(phrase("sending secrets away",
-                          "\\b(?:curl|wget|nc|netcat)\\b[^\\n]{0,200}\\$\\{?[a-z0-9_]*(?:key|token|secret|password|"
-                          "credential)s?\\b|\\bexfiltrat\\w*"));
+                          "\\b(?:curl|wget|nc|netcat|ncat|socat)\\b[^\\n]{0,200}\\$\\{?[a-z0-9_]*(?:key|token|secret|"
+                          "password|credential)s?\\b|\\bexfiltrat[a-z0-9_]*|"
+                          "\\b(?:send|post|upload|forward|email|leak|transmit) (?:[^ ]+ ){0,4}?(?:api keys?|tokens?|"
+                          "passwords?|secrets?|credentials|private keys?|ssh keys?|environment variables) (?:[^ ]+ ){0,4}?to\\b|"
+                          "\\b(?:curl|wget)\\b[^\\n]{0,200}\\| ?(?:sudo )?(?:ba|z|da)?sh\\b",
+                          "curl,wget,nc,netcat,socat,exfiltrat,send,post,upload,forward,email,leak,transmit"));
     list.push_back(phrase("reading secrets",
                           "\\bcat [^\\n]{0,100}(?:\\.env\\b|\\.netrc|\\.pgpass|/etc/shadow|"
-                          "id_rsa|id_ed25519|id_ecdsa|credentials)"));
-    list.push_back(phrase("ssh backdoor", "authorized_keys"));
+                          "id_rsa|id_ed25519|id_ecdsa|credentials)|/proc/[^ ]*/environ\\b",
+                          "cat ,environ"));
+    list.push_back(phrase("ssh backdoor", "authorized_keys|\\bnopasswd\\b",
+                          "authorized_keys,nopasswd"));
     return list;
   }();
   return patterns;
 }
+
+// Words that, spelled out letter by letter, only an attack has reason to hide.
+constexpr const char* kSpacedOutWords[] = {
+    "ignore", "disregard", "forget", "previous", "instruction", "prompt", "override", "bypass", "jailbreak",
+    "approv", "sudo", "password", "secret", "apikey", "token", "curl", "wget", "exfil", "authorizedkeys",
+    "youarenow", "pretend", "donottell", "dontell", "rmrf", "shadow", "privatekey", "nopasswd", "sandbox",
+};
 
 // Matched against the raw text: key blocks and token formats are case-sensitive.
 const std::vector<Pattern>& secret_patterns() {
@@ -213,17 +323,27 @@ const std::vector<Pattern>& secret_patterns() {
     std::vector<Pattern> list;
     list.push_back(pattern("private_key", "a private key block",
                            "-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|"
-                           "PuTTY-User-Key-File-"));
+                           "PuTTY-User-Key-File-|openssh-key-v1"));
     list.push_back(pattern("secret", "an API token",
-                           "\\bsk-(?:ant-|proj-)?[A-Za-z0-9_-]{20,}|\\bgh[pousr]_[A-Za-z0-9]{30,}|"
-                           "\\bgithub_pat_[A-Za-z0-9_]{30,}|\\bAKIA[0-9A-Z]{16}\\b|"
-                           "\\bxox[abprs]-[A-Za-z0-9-]{10,}"));
+                           "\\bsk-(?:ant-|proj-|or-|live-|test-)?[A-Za-z0-9_-]{20,}|\\bgh[pousr]_[A-Za-z0-9]{30,}|"
+                           "\\bgithub_pat_[A-Za-z0-9_]{30,}|\\bAKIA[0-9A-Z]{16}\\b|\\bAIza[0-9A-Za-z_-]{35}\\b|"
+                           "\\bxox[abprs]-[A-Za-z0-9-]{10,}|\\bglpat-[A-Za-z0-9_-]{20,}|\\bhf_[A-Za-z0-9]{30,}|"
+                           "\\bnpm_[A-Za-z0-9]{36}\\b|\\bSG\\.[A-Za-z0-9_-]{20,}\\.[A-Za-z0-9_-]{20,}|"
+                           "\\beyJ[A-Za-z0-9_-]{10,}\\.eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{10,}"));
     list.push_back(pattern("secret", "a password or key assignment",
                            "\\b(?:[Aa][Pp][Ii][_-]?[Kk][Ee][Yy]|[Ss]ecret|SECRET|[Tt]oken|TOKEN|[Pp]assword|PASSWORD|"
-                           "[Pp]asswd)\\s*[=:]\\s*[\"']?[^\\s\"']{8,}"));
+                           "[Pp]asswd)[ \\t\\r\\n]*[=:][ \\t\\r\\n]*[\"']?[^ \\t\\r\\n\"']{8,}"));
     return list;
   }();
   return patterns;
+}
+
+// A match may start with the non-word character its leading boundary consumed.
+std::string trim_boundary(std::string text) {
+  if (!text.empty() && !is_ascii_alnum(text.front()) && text.front() != '<' && text.front() != '[' &&
+      text.front() != '/' && text.front() != '-')
+    text.erase(0, 1);
+  return text;
 }
 
 std::string shorten(std::string text) {
@@ -231,38 +351,134 @@ std::string shorten(std::string text) {
   return text;
 }
 
-}  // namespace
+bool is_base64_char(char c) { return is_ascii_alnum(c) || c == '+' || c == '/' || c == '-' || c == '_'; }
 
-std::optional<ScanFinding> scan_memory_text(std::string_view text) {
-  size_t bad_offset = 0;
-  const auto points = decode_utf8(text, bad_offset);
-  if (!points)
-    return ScanFinding{"invalid_utf8", "the text is not valid UTF-8 (byte " + std::to_string(bad_offset + 1) + ")"};
-
-  for (size_t index = 0; index < points->size(); ++index) {
-    const char32_t c = (*points)[index].value;
-    const std::string where = " at character " + std::to_string(index + 1);
-    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F || (c >= 0x80 && c <= 0x9F))
-      return ScanFinding{"control_character", "control character " + code_point_name(c) + where};
-    for (const auto& invisible : kInvisible)
-      if (c >= invisible.first && c <= invisible.last)
-        return ScanFinding{"invisible_unicode",
-                           "invisible character " + code_point_name(c) + " (" + invisible.name + ")" + where};
+// Candidate base64 runs: maximal runs of the (standard or URL-safe) alphabet, and blocks of
+// consecutive lines that are nothing else (wrapped base64, as PEM bodies and `base64` print).
+std::vector<std::string> base64_candidates(std::string_view text) {
+  std::vector<std::string> candidates;
+  std::string block;
+  size_t block_lines = 0;
+  auto flush_block = [&] {
+    if (block_lines > 1 && block.size() >= kMinBase64Run) candidates.push_back(block);
+    block.clear();
+    block_lines = 0;
+  };
+  for (const auto& raw_line : split(text, '\n')) {
+    const std::string line = trim(raw_line);
+    size_t i = 0;
+    bool whole_line = !line.empty();
+    while (i < line.size()) {
+      if (!is_base64_char(line[i])) {
+        if (line[i] != '=') whole_line = false;
+        ++i;
+        continue;
+      }
+      size_t end = i;
+      while (end < line.size() && is_base64_char(line[end])) ++end;
+      if (end - i >= kMinBase64Run) candidates.emplace_back(line.substr(i, end - i));
+      i = end;
+    }
+    if (whole_line) {
+      std::string content = line;
+      while (!content.empty() && content.back() == '=') content.pop_back();
+      block += content;
+      ++block_lines;
+    } else {
+      flush_block();
+    }
   }
+  flush_block();
+  return candidates;
+}
+
+std::optional<std::string> decode_base64_run(std::string run, size_t skip) {
+  for (char& c : run) {
+    if (c == '-') c = '+';
+    if (c == '_') c = '/';
+  }
+  run = run.substr(skip);  // base64_decode takes a partial last group as it comes
+  if (run.size() < kMinBase64Run) return std::nullopt;
+  try {
+    return base64_decode(run);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+bool looks_like_text(std::string_view bytes) {
+  if (first_invalid_utf8(bytes)) return false;
+  size_t control = 0;
+  for (const unsigned char c : bytes)
+    if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7F) ++control;
+  return control * 20 <= bytes.size();
+}
+
+// A DER-encoded private key: SEQUENCE, then INTEGER version 0 (PKCS#1, PKCS#8) or 1 (SEC1).
+bool looks_like_der_private_key(std::string_view bytes) {
+  if (bytes.size() < 8 || static_cast<unsigned char>(bytes[0]) != 0x30) return false;
+  const auto length_byte = static_cast<unsigned char>(bytes[1]);
+  size_t at = 2;
+  if (length_byte == 0x81) at = 3;
+  else if (length_byte == 0x82) at = 4;
+  else if (length_byte >= 0x80) return false;
+  return bytes.size() > at + 2 && bytes[at] == 0x02 && bytes[at + 1] == 0x01 &&
+         (bytes[at + 2] == 0x00 || bytes[at + 2] == 0x01);
+}
+
+std::optional<ScanFinding> scan(std::string_view text, int depth);
+
+std::optional<ScanFinding> scan_base64(std::string_view text, int depth) {
+  if (depth >= kMaxDepth) return std::nullopt;
+  for (const auto& run : base64_candidates(text)) {
+    for (size_t skip = 0; skip < 4; ++skip) {
+      const auto decoded = decode_base64_run(run, skip);
+      if (!decoded) continue;
+      if (looks_like_der_private_key(*decoded) || decoded->find("openssh-key-v1") != std::string::npos)
+        return ScanFinding{"private_key", "it contains a base64-encoded private key (\"" + shorten(run) + "\")"};
+      if (!looks_like_text(*decoded)) continue;
+      if (auto inner = scan(*decoded, depth + 1)) {
+        inner->reason = "it contains base64 (\"" + shorten(run) + "\") that decodes to text where " + inner->reason;
+        return inner;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<ScanFinding> scan(std::string_view text, int depth) {
+  std::vector<char32_t> points;
+  if (auto finding = check_characters(text, points)) return finding;
 
   for (const auto& secret : secret_patterns()) {
     if (std::regex_search(text.begin(), text.end(), secret.regex))
       return ScanFinding{secret.id, "it contains " + std::string(secret.name)};
   }
 
-  const std::string folded = fold_for_matching(*points);
-  for (const auto& injection : injection_patterns()) {
-    std::smatch match;
-    if (std::regex_search(folded, match, injection.regex))
-      return ScanFinding{injection.id, "it looks like prompt injection (" + std::string(injection.name) + ": \"" +
-                                           shorten(match.str()) + "\")"};
+  const std::string skeleton = skeleton_of(points);
+  const std::string leet = leet_of(skeleton);
+  for (const std::string* variant : {&skeleton, &leet}) {
+    for (const auto& injection : injection_patterns()) {
+      std::smatch match;
+      if (injection.may_match(*variant) && std::regex_search(*variant, match, injection.regex))
+        return ScanFinding{injection.id, "it looks like prompt injection (" + std::string(injection.name) + ": \"" +
+                                             shorten(trim_boundary(match.str())) + "\")"};
+    }
   }
-  return std::nullopt;
+  for (const std::string* variant : {&skeleton, &leet}) {
+    for (const auto& run : spaced_out_runs(*variant)) {
+      for (const char* word : kSpacedOutWords)
+        if (run.find(word) != std::string::npos)
+          return ScanFinding{"prompt_injection",
+                             "it looks like prompt injection (a phrase spelled out letter by letter: \"" + shorten(run) +
+                                 "\")"};
+    }
+  }
+  return scan_base64(text, depth);
 }
+
+}  // namespace
+
+std::optional<ScanFinding> scan_prompt_text(std::string_view text) { return scan(text, 0); }
 
 }  // namespace agntos

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <cstring>
 
 #include "common/error.h"
@@ -145,6 +146,153 @@ size_t edit_distance(std::string_view a, std::string_view b) {
     }
   }
   return row[b.size()];
+}
+
+std::optional<Utf8Char> decode_utf8_char(std::string_view text, size_t offset) {
+  if (offset >= text.size()) return std::nullopt;
+  const auto lead = static_cast<unsigned char>(text[offset]);
+  size_t length = 0;
+  char32_t value = 0;
+  char32_t minimum = 0;
+  if (lead < 0x80) return Utf8Char{lead, 1};
+  if ((lead & 0xE0) == 0xC0) {
+    length = 2;
+    value = lead & 0x1F;
+    minimum = 0x80;
+  } else if ((lead & 0xF0) == 0xE0) {
+    length = 3;
+    value = lead & 0x0F;
+    minimum = 0x800;
+  } else if ((lead & 0xF8) == 0xF0) {
+    length = 4;
+    value = lead & 0x07;
+    minimum = 0x10000;
+  } else {
+    return std::nullopt;
+  }
+  if (offset + length > text.size()) return std::nullopt;
+  for (size_t k = 1; k < length; ++k) {
+    const auto next = static_cast<unsigned char>(text[offset + k]);
+    if ((next & 0xC0) != 0x80) return std::nullopt;
+    value = (value << 6) | (next & 0x3F);
+  }
+  if (value < minimum || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF)) return std::nullopt;
+  return Utf8Char{value, length};
+}
+
+std::optional<size_t> first_invalid_utf8(std::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    if (static_cast<unsigned char>(text[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    const auto c = decode_utf8_char(text, i);
+    if (!c) return i;
+    i += c->length;
+  }
+  return std::nullopt;
+}
+
+void append_utf8(std::string& out, char32_t c) {
+  if (c < 0x80) {
+    out += static_cast<char>(c);
+  } else if (c < 0x800) {
+    out += static_cast<char>(0xC0 | (c >> 6));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  } else if (c < 0x10000) {
+    out += static_cast<char>(0xE0 | (c >> 12));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (c >> 18));
+    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  }
+}
+
+namespace {
+
+struct InvisibleRange {
+  char32_t first;
+  char32_t last;
+  const char* name;
+};
+
+// Characters that render as nothing, as blank space that is not a space, or that reorder
+// what follows: each can hide words from a person while a model (or a shell) still reads them.
+constexpr InvisibleRange kInvisible[] = {
+    {0x00AD, 0x00AD, "soft hyphen"},
+    {0x034F, 0x034F, "combining grapheme joiner"},
+    {0x061C, 0x061C, "arabic letter mark"},
+    {0x115F, 0x1160, "Hangul filler"},
+    {0x17B4, 0x17B5, "Khmer invisible vowel"},
+    {0x180B, 0x180F, "Mongolian variation selector or vowel separator"},
+    {0x200B, 0x200B, "zero width space"},
+    {0x200C, 0x200D, "zero width joiner"},
+    {0x200E, 0x200F, "directional mark"},
+    {0x2028, 0x2029, "line or paragraph separator"},
+    {0x202A, 0x202E, "bidirectional embedding or override"},
+    {0x2060, 0x2064, "word joiner or invisible operator"},
+    {0x2065, 0x2065, "unassigned format character"},
+    {0x2066, 0x2069, "bidirectional isolate"},
+    {0x206A, 0x206F, "deprecated format character"},
+    {0x2800, 0x2800, "braille blank"},
+    {0x3164, 0x3164, "Hangul filler"},
+    {0xFE00, 0xFE0F, "variation selector"},
+    {0xFEFF, 0xFEFF, "zero width no-break space (byte-order mark)"},
+    {0xFFA0, 0xFFA0, "halfwidth Hangul filler"},
+    {0xFFF9, 0xFFFB, "interlinear annotation"},
+    {0x1D173, 0x1D17A, "musical format character"},
+    {0xE0000, 0xE007F, "tag character"},
+    {0xE0100, 0xE01EF, "variation selector"},
+};
+
+std::string code_point_label(char32_t c) {
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "<U+%04X>", static_cast<unsigned>(c));
+  return buffer;
+}
+
+}  // namespace
+
+const char* invisible_character_name(char32_t c) {
+  if (c < 0xAD) return nullptr;
+  for (const auto& range : kInvisible)
+    if (c >= range.first && c <= range.last) return range.name;
+  return nullptr;
+}
+
+std::string visible_text(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x80) {
+      if (byte == '\n' || byte == '\t' || (byte >= 0x20 && byte < 0x7F)) {
+        out += static_cast<char>(byte);
+      } else {
+        out += '^';
+        out += static_cast<char>(byte == 0x7F ? '?' : byte + 0x40);  // ESC -> ^[, CR -> ^M
+      }
+      ++i;
+      continue;
+    }
+    const auto c = decode_utf8_char(text, i);
+    if (!c) {
+      char buffer[8];
+      std::snprintf(buffer, sizeof buffer, "\\x%02X", static_cast<unsigned>(byte));
+      out += buffer;
+      ++i;
+      continue;
+    }
+    if ((c->value >= 0x80 && c->value <= 0x9F) || invisible_character_name(c->value))
+      out += code_point_label(c->value);
+    else
+      out.append(text, i, c->length);
+    i += c->length;
+  }
+  return out;
 }
 
 }  // namespace agntos

@@ -2,6 +2,7 @@
 #pragma once
 // Small string helpers shared by the programs.
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,5 +29,30 @@ std::string base64_encode(std::string_view bytes);
 std::string base64_decode(std::string_view text);
 // Levenshtein distance, for "did you mean" suggestions.
 size_t edit_distance(std::string_view a, std::string_view b);
+
+// One code point of strict UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF).
+struct Utf8Char {
+  char32_t value;
+  size_t length;  // bytes
+};
+// The code point that starts at `offset`, or nullopt when the bytes there are not valid UTF-8.
+std::optional<Utf8Char> decode_utf8_char(std::string_view text, size_t offset);
+// Offset of the first byte that is not valid UTF-8, or nullopt when all of `text` is.
+std::optional<size_t> first_invalid_utf8(std::string_view text);
+void append_utf8(std::string& out, char32_t c);
+// What an invisible or format character is ("zero width space", "bidirectional override",
+// "variation selector", "tag character", "Hangul filler", ...), or nullptr for a character
+// that shows as itself. Control characters (C0, DEL, C1) are not in this table.
+const char* invisible_character_name(char32_t c);
+
+// Untrusted text made inert for a terminal (SPEC §4): every control character is shown
+// instead of obeyed, so text the model or a file supplies cannot move the cursor, erase
+// lines, set colours or retitle the window. Newline and tab pass through; ESC becomes "^[",
+// the other C0 characters and DEL caret notation ("^M", "^?"); C1 controls, bidirectional
+// overrides, embeddings, isolates and marks, zero-width and other invisible format
+// characters become "<U+202E>"; bytes that are not UTF-8 become "\xFF". Everything else,
+// all printable Unicode included, is unchanged. Apply it to the text, never to our own
+// colour codes.
+std::string visible_text(std::string_view text);
 
 }  // namespace agntos

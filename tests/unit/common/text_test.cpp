@@ -53,3 +53,28 @@ TEST(Text, Base64RoundTripsEveryByte) {
 
 }  // namespace
 }  // namespace agntos
+
+namespace agntos {
+namespace {
+
+TEST(VisibleText, ControlCharactersAreShownNotObeyed) {
+  EXPECT_EQ(visible_text("plain\ttext\nnext line"), "plain\ttext\nnext line");
+  EXPECT_EQ(visible_text("a\x1b[2K\x1b[1Gb"), "a^[[2K^[[1Gb");
+  EXPECT_EQ(visible_text("cr\rbell\x07" "del\x7f"), "cr^Mbell^Gdel^?");
+  EXPECT_EQ(visible_text("c1 \u009B31m"), "c1 <U+009B>31m");
+  EXPECT_EQ(visible_text("users.\u202Eleehw\u202C"), "users.<U+202E>leehw<U+202C>");
+  EXPECT_EQ(visible_text("zero\u200Bwidth"), "zero<U+200B>width");
+  EXPECT_EQ(visible_text("bad \xff byte"), "bad \\xFF byte");
+  EXPECT_EQ(visible_text("naïve 日本 🙂"), "naïve 日本 🙂");
+}
+
+TEST(Utf8, FirstInvalidByteIsFound) {
+  EXPECT_EQ(first_invalid_utf8("fine é 🙂"), std::nullopt);
+  EXPECT_EQ(first_invalid_utf8("ab\xff"), std::optional<size_t>(2));
+  EXPECT_EQ(first_invalid_utf8("\xc0\xaf"), std::optional<size_t>(0));       // overlong
+  EXPECT_EQ(first_invalid_utf8("x\xed\xa0\x80"), std::optional<size_t>(1));  // surrogate
+  EXPECT_EQ(first_invalid_utf8("cut \xe6\x97"), std::optional<size_t>(4));
+}
+
+}  // namespace
+}  // namespace agntos
