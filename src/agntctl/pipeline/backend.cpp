@@ -35,7 +35,11 @@ void run_step(const agntos::NixEnvironment& nix, const std::vector<std::string>&
   if (!agntos::find_program(argv[0]))
     throw Error(argv[0].starts_with("nix") ? Errc::nix_missing : Errc::not_found,
                 argv[0] + " is not installed or not on PATH; it is needed to rebuild the system" +
-                    (argv[0].starts_with("nix") ? " (Debian: apt-get install nix-bin)" : ""));
+                    (argv[0] == "nixos-rebuild" ? " (on a machine that is not NixOS, set [rebuild] backend = "
+                                                  "\"profile\" and [rebuild.profile] pkgs in agntos.toml in the config dir)"
+                     : argv[0].starts_with("nix-") ? " (Debian: apt-get install nix-bin)"
+                     : argv[0] == "sudo"           ? " (install sudo, or run agntctl as root)"
+                                                   : ""));
   agntos::ProcessOptions options;
   options.timeout = kRebuildTimeout;
   options.on_output = [&](agntos::OutputStream stream, std::string_view chunk) {
