@@ -232,5 +232,31 @@ TEST_F(Truth, UndoOfAChangeNoLongerInEffectSaysWhy) {
   EXPECT_NE(refused.err.find("packages/htop.nix"), std::string::npos) << refused.err;
 }
 
+// An apply that lands while the user reads an undo request must not make the undo do
+// something else than what was shown.
+TEST_F(Truth, AnUndoApprovedForOneChangeNeverUndoesAnother) {
+  applied({"install", "htop"});
+  const auto plan = env.run({"rollback", "undo", "--plan", "--json"}).json();
+  ASSERT_TRUE(plan["refusal"].is_null()) << plan;
+  applied({"install", "btop"});  // now the newest change in effect
+  const auto undo = env.run({"rollback", "undo", "--yes", "--digest", plan["digest"].get<std::string>(), "--json"});
+  EXPECT_EQ(undo.exit_code, 4) << undo.err;
+  EXPECT_EQ(undo.json()["error"]["code"], "stale");
+  EXPECT_TRUE(installed("htop"));
+  EXPECT_TRUE(installed("btop"));
+}
+
+TEST_F(Truth, AGenerationRollbackIsBoundToItsDigestToo) {
+  applied({"install", "htop"});
+  applied({"install", "btop"});
+  const auto plan = env.run({"rollback", "generation", "--plan", "--json"}).json();
+  ASSERT_TRUE(plan["refusal"].is_null()) << plan;
+  EXPECT_EQ(plan["target"], "1");
+  applied({"install", "jq"});  // the previous generation is now another one
+  const auto rollback = env.run({"rollback", "generation", "--yes", "--digest", plan["digest"].get<std::string>()});
+  EXPECT_EQ(rollback.exit_code, 4) << rollback.err;
+  EXPECT_TRUE(installed("jq"));
+}
+
 }  // namespace
 }  // namespace agntos::testing
