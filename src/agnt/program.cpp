@@ -23,7 +23,8 @@ int run(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     throw agntos::Error(agntos::Errc::usage, std::string(e.what()) + " (see 'agnt --help')");
   }
-  std::cerr << "agnt: not available yet in this build; see docs/ for the roadmap\n";
+  std::cerr << "agnt: the chat client is not in this build yet; to talk to the agent on this terminal, run "
+               "'agntd --repl'\n";
   return 1;
 }
 

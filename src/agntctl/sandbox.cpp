@@ -203,7 +203,7 @@ SandboxPlan plan_bash(const std::string& command, const agntos::Paths& paths, co
   if (!bwrap)
     throw agntos::Error(agntos::Errc::sandbox_missing,
                         "run_bash needs bubblewrap (bwrap) for its sandbox and it is not installed; install it "
-                        "(NixOS: it comes with services.agntos; Debian: apt-get install bubblewrap), or set "
+                        "(Debian: apt-get install bubblewrap; NixOS: add pkgs.bubblewrap to environment.systemPackages), or set "
                         "[policy] bash_sandbox = \"off\" in agntos.toml to run unconfined");
   plan.sandboxed = true;
 

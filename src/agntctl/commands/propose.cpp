@@ -38,7 +38,8 @@ void check_expression(const std::string& expression) {
   agntos::ProcessOptions options;
   options.timeout = std::chrono::minutes(1);
   if (!agntos::find_program("nix-instantiate"))
-    throw Error(Errc::nix_missing, "Nix is not installed (nix-instantiate not found); it is needed to check --nix-expr");
+    throw Error(Errc::nix_missing, "Nix is not installed (nix-instantiate not found); it is needed to check --nix-expr. "
+                                     "Install Nix (Debian: apt-get install nix-bin)");
   const auto nix = agntos::restricted_nix({});
   nix.apply(options);
   const auto result = agntos::run_process(nix.command({"nix-instantiate", "--parse", "-E", expression}), options);

@@ -224,8 +224,8 @@ void require_config_dir(const agntos::Paths& paths) {
   std::error_code ec;
   if (!fs::is_directory(paths.config_dir, ec))
     throw Error(Errc::not_found, "config dir " + paths.config_dir.string() +
-                                     " does not exist; on NixOS enable services.agntos, elsewhere create it or point "
-                                     "AGNTOS_CONFIG_DIR / --config-dir at one");
+                                     " does not exist; create it as root (mkdir -p " + paths.config_dir.string() +
+                                     ") or point AGNTOS_CONFIG_DIR or --config-dir at one");
 }
 
 void recover_interrupted_transaction(const agntos::Paths& paths) {
