@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: MIT
+// agntos.toml (src/common/settings.h). The input is the file. Settings::load either gives
+// settings whose every value is one the rest of the program handles, or throws agntos::Error.
+
+#include "common/error.h"
+#include "common/settings.h"
+#include "fuzz_support.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  agntos::Paths paths;
+  paths.config_dir = fuzz::ScratchDir::get() / "config";
+  paths.state_dir = fuzz::ScratchDir::get() / "state";
+  fuzz::put_file(paths.settings_file(), fuzz::as_text(data, size));
+  try {
+    const auto settings = agntos::Settings::load(paths);
+    const auto& rebuild = settings.rebuild;
+    FUZZ_CHECK(rebuild.backend == "nixos" || rebuild.backend == "profile");
+    FUZZ_CHECK(rebuild.mode == "switch" || rebuild.mode == "test" || rebuild.mode == "boot");
+    FUZZ_CHECK(rebuild.privilege == "sudo" || rebuild.privilege == "none");
+    FUZZ_CHECK(settings.policy.auto_apply == "manual");
+    FUZZ_CHECK(settings.policy.bash_sandbox == "required" || settings.policy.bash_sandbox == "off");
+    const auto& limits = settings.limits;
+    FUZZ_CHECK(limits.memory_chars > 0 && limits.user_chars > 0 && limits.tool_output_chars > 0 && limits.max_rounds > 0);
+  } catch (const agntos::Error&) {
+  }
+  return 0;
+}
