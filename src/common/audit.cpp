@@ -6,12 +6,16 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <ctime>
 
 #include "common/error.h"
 #include "common/fd.h"
 #include "common/file_lock.h"
 #include "common/files.h"
 #include "common/ids.h"
+#include "common/text.h"
 
 namespace agntos {
 namespace {
@@ -177,6 +181,101 @@ std::vector<AuditEntry> read_audit_logs(const std::vector<std::filesystem::path>
   std::stable_sort(merged.begin(), merged.end(),
                    [](const AuditEntry& a, const AuditEntry& b) { return a.timestamp < b.timestamp; });
   return merged;
+}
+
+bool AuditFilter::matches(const AuditEntry& entry) const {
+  if (since && entry.timestamp < *since) return false;
+  const auto type = entry.action_type();
+  if (!types.empty()) return std::find(types.begin(), types.end(), type) != types.end();
+  return include_generic || type != "Generic";
+}
+
+std::vector<std::string> parse_audit_types(const std::vector<std::string>& words) {
+  std::vector<std::string> types;
+  for (const auto& word : words) {
+    for (const auto& part : split(word, ',')) {
+      const auto name = to_lower(trim(part));
+      if (name.empty()) continue;
+      const auto known = std::find_if(std::begin(kAuditActionTypes), std::end(kAuditActionTypes),
+                                      [&](const char* type) { return to_lower(type) == name; });
+      if (known == std::end(kAuditActionTypes)) {
+        std::vector<std::string> names;
+        for (const char* type : kAuditActionTypes) names.push_back(to_lower(type));
+        throw Error(Errc::usage, "unknown audit entry type '" + std::string(trim(part)) + "'; the types are " + join(names, ", "));
+      }
+      if (std::find(types.begin(), types.end(), *known) == types.end()) types.emplace_back(*known);
+    }
+  }
+  return types;
+}
+
+std::string parse_audit_since(std::string_view text, std::chrono::system_clock::time_point now) {
+  const std::string value(trim(text));
+  auto usage = [&]() {
+    return Error(Errc::usage, "--since '" + value + "' is neither a UTC date or time (2026-11-24, 2026-11-24T10:00, "
+                              "2026-11-24T10:00:30Z) nor a duration back from now (45s, 30m, 2h, 3d, 1w)");
+  };
+  std::time_t when = 0;
+  long long amount = 0;
+  char unit = 0;
+  int consumed = 0;
+  if (std::sscanf(value.c_str(), "%lld%c%n", &amount, &unit, &consumed) == 2 &&
+      static_cast<size_t>(consumed) == value.size() && amount >= 0 && std::isdigit(static_cast<unsigned char>(value[0]))) {
+    long long seconds = 0;
+    switch (unit) {
+      case 's': seconds = 1; break;
+      case 'm': seconds = 60; break;
+      case 'h': seconds = 3600; break;
+      case 'd': seconds = 86400; break;
+      case 'w': seconds = 7 * 86400; break;
+      default: throw usage();
+    }
+    if (amount > 100LL * 366 * 86400 / seconds) throw usage();
+    when = std::chrono::system_clock::to_time_t(now) - static_cast<std::time_t>(amount * seconds);
+  } else {
+    std::tm tm{};
+    int fraction_start = 0;
+    int end = 0;
+    const int date_fields = std::sscanf(value.c_str(), "%4d-%2d-%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &end);
+    if (date_fields != 3 || end != 10) throw usage();
+    std::string_view rest = std::string_view(value).substr(10);
+    if (!rest.empty()) {
+      if (rest[0] != 'T' && rest[0] != 't' && rest[0] != ' ') throw usage();
+      rest.remove_prefix(1);
+      const std::string time(rest);
+      int hour_end = 0;
+      if (std::sscanf(time.c_str(), "%2d:%2d%n", &tm.tm_hour, &tm.tm_min, &hour_end) != 2 || hour_end != 5) throw usage();
+      rest.remove_prefix(5);
+      if (!rest.empty() && rest[0] == ':') {
+        const std::string seconds(rest.substr(1));
+        if (std::sscanf(seconds.c_str(), "%2d%n", &tm.tm_sec, &fraction_start) != 1 || fraction_start != 2) throw usage();
+        rest.remove_prefix(3);
+        if (!rest.empty() && rest[0] == '.') {
+          rest.remove_prefix(1);
+          if (rest.empty() || !std::isdigit(static_cast<unsigned char>(rest[0]))) throw usage();
+          while (!rest.empty() && std::isdigit(static_cast<unsigned char>(rest[0]))) rest.remove_prefix(1);
+        }
+      }
+      if (rest == "Z" || rest == "z") rest = {};
+      if (!rest.empty()) throw usage();
+    }
+    const int year = tm.tm_year, month = tm.tm_mon, day = tm.tm_mday;
+    if (month < 1 || month > 12 || day < 1 || day > 31 || tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
+      throw usage();
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    when = ::timegm(&tm);
+    // timegm normalizes 2026-02-31 to March 3rd: such a date does not exist.
+    std::tm check{};
+    ::gmtime_r(&when, &check);
+    if (check.tm_year + 1900 != year || check.tm_mon + 1 != month || check.tm_mday != day) throw usage();
+  }
+  std::tm utc{};
+  ::gmtime_r(&when, &utc);
+  char buffer[80];  // room for any int the compiler can imagine, so -Wformat-truncation stays quiet
+  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.000Z", utc.tm_year + 1900, utc.tm_mon + 1,
+                utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec);
+  return buffer;
 }
 
 }  // namespace agntos

@@ -7,6 +7,7 @@
 // malformed line. Lines written by the earlier prototype (no prompt, files_written, ... keys;
 // result with "reason") parse: missing keys become null or empty.
 
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -65,5 +66,33 @@ private:
 
 // Entries from several logs (config dir and state dir), merged oldest first by timestamp.
 std::vector<AuditEntry> read_audit_logs(const std::vector<std::filesystem::path>& logs);
+
+// The action types entries are written with, spelled as in the log. Generic is the one for
+// user-level tools (write_file, edit_file, run_bash); the others record changes to the system
+// and to its proposals.
+inline constexpr const char* kAuditActionTypes[] = {"Apply",   "Undo",       "Rollback", "Recover",
+                                                     "Propose", "AutoRevert", "Discard",  "Generic"};
+
+// Which entries `audit list` shows. With no `types`, every entry but Generic ones, unless
+// `include_generic`; with `types`, exactly the entries of those action types. `since` (an ISO
+// 8601 UTC timestamp) keeps the entries at or after that time.
+struct AuditFilter {
+  std::vector<std::string> types;
+  bool include_generic = false;
+  std::optional<std::string> since;
+
+  bool matches(const AuditEntry& entry) const;
+};
+
+// Action type names as a user types them: case-insensitive, repeatable, comma lists
+// ("apply,undo", "Generic"); returns them spelled as in the log, without duplicates. Throws
+// Error(Errc::usage) naming the known types for an unknown one.
+std::vector<std::string> parse_audit_types(const std::vector<std::string>& words);
+
+// A --since value: a date ("2026-11-24"), a UTC date and time ("2026-11-24T10:00",
+// "2026-11-24T10:00:30Z", "2026-11-24 10:00:30.5"), or a duration back from `now` ("45s", "30m",
+// "2h", "3d", "1w"). Returns the timestamp it stands for in the log's format
+// ("2026-11-24T10:00:00.000Z"); throws Error(Errc::usage) with the accepted forms otherwise.
+std::string parse_audit_since(std::string_view text, std::chrono::system_clock::time_point now);
 
 }  // namespace agntos

@@ -81,7 +81,7 @@ TEST(AgntctlBash, RequiredSandboxWithoutBubblewrapRefuses) {
 TEST(AgntctlBash, RunsAGenericAuditEntry) {
   AgntctlEnv env;
   env.run({"bash", "true"});
-  const auto list = env.run({"audit", "list", "--json"}).json();
+  const auto list = env.run({"audit", "list", "--type", "generic", "--json"}).json();
   ASSERT_EQ(list["entries"].size(), 1u);
   EXPECT_EQ(list["entries"][0]["action"]["tool"], "run_bash");
 }

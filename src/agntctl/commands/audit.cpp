@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
-// agntctl audit [list | show <id> | search <query>] [--limit N] [--query Q]
+// agntctl audit [list [--type T,...] [--since S] [--all] | show <id> | search <query> | why <thing>]
+//               [--limit N] [--query Q]
 #include <algorithm>
+#include <chrono>
 
 #include "agntctl/commands.h"
 #include "agntctl/pipeline/history.h"
@@ -62,7 +64,8 @@ Output list_output(const std::vector<agntos::AuditEntry>& entries, const std::st
 
 Output run_audit(Invocation& inv) {
   CLI::App app{"The audit log: every change with the words of the person who asked for it.\n"
-               "  audit list               newest entries first\n"
+               "  audit list               newest first: system changes (every type but Generic); --all adds\n"
+               "                           Generic entries (write_file, edit_file, run_bash); --type, --since\n"
                "  audit show <id>          one entry in full\n"
                "  audit search <query>     entries matching words in summary, prompt, rationale, paths, packages\n"
                "  audit why <thing>        why a package, option or module file is (or is not) in the config\n"
@@ -75,8 +78,20 @@ Output run_audit(Invocation& inv) {
   app.add_option("args", rest, "entry id for show, words for search, a package/option/path for why");
   app.add_option("--query", query, "words to search for (same as: audit search WORDS)");
   app.add_option("--limit", limit, "number of entries (default 20)")->check(CLI::PositiveNumber);
+  std::vector<std::string> type_words;
+  std::string since_text;
+  bool all = false;
+  auto* type_option = app.add_option("--type", type_words,
+                                     "list: only these types (apply, undo, rollback, recover, propose, autorevert, "
+                                     "discard, generic); repeat it or separate with commas");
+  app.add_option("--since", since_text,
+                 "list: only entries since a UTC date or time (2026-11-24, 2026-11-24T10:00) or for a duration back "
+                 "from now (30m, 2h, 3d, 1w)");
+  app.add_flag("--all", all, "list: Generic entries too")->excludes(type_option);
   inv.parse(app);
   if (!query.empty() && action == "list") action = "search";
+  if (action != "list" && (!type_words.empty() || !since_text.empty() || all))
+    throw agntos::Error(agntos::Errc::usage, "--type, --since and --all go with 'audit list'");
 
   const auto& paths = inv.paths();
   if (action == "show") {
@@ -122,10 +137,31 @@ Output run_audit(Invocation& inv) {
     return output;
   }
   if (!rest.empty()) throw agntos::Error(agntos::Errc::usage, "audit list takes no arguments (did you mean 'audit search'?)");
+  agntos::AuditFilter filter;
+  filter.types = agntos::parse_audit_types(type_words);
+  filter.include_generic = all;
+  if (!since_text.empty()) filter.since = agntos::parse_audit_since(since_text, std::chrono::system_clock::now());
   auto entries = agntos::read_audit_logs(audit_logs(paths));
   std::reverse(entries.begin(), entries.end());
-  if (entries.size() > limit) entries.resize(limit);
-  return list_output(entries, "the audit log is empty\n");
+  std::vector<agntos::AuditEntry> shown;
+  size_t hidden = 0;
+  size_t generic_hidden = 0;
+  for (auto& entry : entries) {
+    if (!filter.matches(entry)) {
+      ++hidden;
+      if (entry.action_type() == "Generic") ++generic_hidden;
+    } else if (shown.size() < limit) {
+      shown.push_back(std::move(entry));
+    }
+  }
+  auto output = list_output(shown, entries.empty() ? "the audit log is empty\n" : "no audit entry matches\n");
+  output.json["filter"] = Json{{"types", filter.types}, {"all", all}, {"since", agntos::json_or_null(filter.since)}};
+  output.json["hidden"] = hidden;
+  // The default view leaves out the user-level tools' entries: say so, and how to see them.
+  if (filter.types.empty() && !all && generic_hidden)
+    output.text += "(" + std::to_string(generic_hidden) + " Generic entries of write_file, edit_file and run_bash not "
+                   "shown: --all shows them)\n";
+  return output;
 }
 
 }  // namespace agntctl
