@@ -154,12 +154,14 @@ private:
     fs::path walked;
     for (const auto& part : path) {
       walked /= part;
-      if (walked == path) break;
       if (!below_writable(walked)) continue;
       if (fs::is_symlink(walked, ec)) {
+        // The link itself could be replaced; only a read-only parent keeps it.
         m_protected[absolute_normal(walked.parent_path())] = Protection::read_only;
+        guard_ancestors(walked.parent_path());
         return;
       }
+      if (walked == path) break;
       m_guards.insert(walked);
     }
   }
@@ -244,7 +246,11 @@ SandboxPlan plan_bash(const std::string& command, const agntos::Paths& paths, co
   mounts.protect(paths.state_dir, Protection::hidden);
   const fs::path socket = absolute_normal(paths.socket);
   const fs::path socket_dir = socket.parent_path();
-  if (fs::is_directory(socket_dir, ec) && socket_dir != "/" && socket_dir != "/tmp" &&
+  // Its directory is hidden too when it holds nothing else the sandbox must see.
+  bool socket_dir_shared = socket_dir == "/" || socket_dir == "/tmp";
+  for (const auto& other : {paths.config_dir, paths.state_dir, paths.data_dir, paths.user_skills_dir, config_home})
+    socket_dir_shared = socket_dir_shared || inside_or_equal(absolute_normal(other), socket_dir);
+  if (fs::is_directory(socket_dir, ec) && !socket_dir_shared &&
       std::find(writable.begin(), writable.end(), fs::canonical(socket_dir, ec)) == writable.end())
     mounts.protect(socket_dir, Protection::hidden);
   mounts.hide_socket(socket);
