@@ -99,5 +99,13 @@ TEST(Audit, LogsAreMergedByTime) {
   EXPECT_EQ(merged[2].summary, "third");
 }
 
+// Found by fuzz/audit_fuzzer: a generation of 1e300 in a hand-edited log was undefined behaviour.
+TEST(Audit, OutOfRangeGenerationReadsAsNull) {
+  const auto entry = AuditEntry::from_json(
+      Json::parse(R"({"id":"a-1","generation_before":1e300,"generation_after":18446744073709551615})"));
+  EXPECT_EQ(entry.generation_before, std::nullopt);
+  EXPECT_EQ(entry.generation_after, std::nullopt);
+}
+
 }  // namespace
 }  // namespace agntos
