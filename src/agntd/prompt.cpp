@@ -8,6 +8,7 @@
 #include "common/files.h"
 #include "common/proposal.h"
 #include "common/json.h"
+#include "common/memory_scan.h"
 #include "common/skills.h"
 #include "common/system_info.h"
 
@@ -35,7 +36,14 @@ std::string pending_proposals_text(const agntos::Paths& paths, size_t limit) {
   // Stale proposals are left out: they cannot be applied as made (agntctl proposals lists them).
   const auto proposals = agntos::Proposal::pending(paths);
   std::string text;
-  for (size_t i = 0; i < proposals.size() && i < limit; ++i) text += proposals[i].id + " " + proposals[i].summary + "\n";
+  for (size_t i = 0; i < proposals.size() && i < limit; ++i) {
+    // proposals/ is writable by the agntos group: a summary goes into the prompt only when it
+    // passes the same scanner as memory and skills, and never spans lines.
+    std::string summary = proposals[i].summary;
+    if (summary.find('\n') != std::string::npos || agntos::scan_prompt_text(summary))
+      summary = "[summary withheld: it failed the prompt scan]";
+    text += proposals[i].id + " " + summary + "\n";
+  }
   if (proposals.size() > limit) text += "+" + std::to_string(proposals.size() - limit) + " more\n";
   return text;
 }
@@ -43,11 +51,17 @@ std::string pending_proposals_text(const agntos::Paths& paths, size_t limit) {
 std::string skill_index_text(const agntos::Paths& paths) {
   std::string text;
   for (const auto& skill : agntos::discover_skills(agntos::skill_dirs(paths)))
-    text += skill.name + (skill.description ? ": " + *skill.description : std::string()) + "\n";
+    if (!skill.blocked)  // a skill that fails the prompt scanner is not offered at all
+      text += skill.name + (skill.description ? ": " + *skill.description : std::string()) + "\n";
   return text;
 }
 
-std::string system_snapshot_text() { return agntos::snapshot_text(agntos::read_system_snapshot()); }
+std::string system_snapshot_text() {
+  // Host name, OS name and the like come from files; they pass the scanner like everything else.
+  auto text = agntos::snapshot_text(agntos::read_system_snapshot());
+  if (auto finding = agntos::scan_prompt_text(text)) return "[system snapshot withheld: " + finding->reason + "]\n";
+  return text;
+}
 
 std::string system_prompt(const PromptSections& sections) {
   std::string prompt(kRules);

@@ -28,9 +28,10 @@ struct PromptSections {
 };
 
 // "p-… Install package: htop" per line, oldest first, at most `limit` (then "+N more").
-// Malformed files are skipped; no proposals dir means "".
+// Malformed files are skipped; no proposals dir means "". A summary that fails the prompt
+// scanner (common/memory_scan.h) is replaced by a note.
 std::string pending_proposals_text(const agntos::Paths& paths, size_t limit = 8);
-// "name: description" per skill, sorted by name.
+// "name: description" per skill, sorted by name; skills the prompt scanner blocked are left out.
 std::string skill_index_text(const agntos::Paths& paths);
 // The compact `inspect system` text of the running machine (at most 300 bytes).
 std::string system_snapshot_text();

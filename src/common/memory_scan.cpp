@@ -92,21 +92,29 @@ void append_skeleton(std::string& out, char32_t c) {
   append_utf8(out, c);
 }
 
-// The skeleton with every run of whitespace made one space.
-std::string skeleton_of(const std::vector<char32_t>& points) {
+// The skeleton with every run of whitespace made one space. `lines` receives, for each byte of
+// the result, the line of the text it comes from (so a finding can say where it is without
+// quoting the words back).
+std::string skeleton_of(const std::vector<char32_t>& points, std::vector<unsigned>& lines) {
   std::string out;
   out.reserve(points.size());
+  lines.clear();
+  lines.reserve(points.size());
   bool pending_space = false;
+  unsigned line = 1;
   for (const char32_t c : points) {
     if (is_space(c)) {
       pending_space = !out.empty();
+      if (c == '\n') ++line;
       continue;
     }
     if (pending_space) {
       out += ' ';
+      lines.push_back(line);
       pending_space = false;
     }
     append_skeleton(out, c);
+    lines.resize(out.size(), line);
   }
   return out;
 }
@@ -132,14 +140,20 @@ std::string leet_of(std::string text) {
 
 bool is_ascii_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
 
+struct SpacedRun {
+  std::string word;  // the letters joined
+  size_t offset;     // where the run starts in the skeleton
+};
+
 // Runs of single letters separated by spaces or punctuation ("i g n o r e  p r e v i o u s",
 // "i.g.n.o.r.e"), each joined into one word.
-std::vector<std::string> spaced_out_runs(const std::string& skeleton) {
-  std::vector<std::string> runs;
+std::vector<SpacedRun> spaced_out_runs(const std::string& skeleton) {
+  std::vector<SpacedRun> runs;
   std::string current;
   size_t letters = 0;
+  size_t start = 0;
   auto flush = [&] {
-    if (letters >= kMinSpacedLetters) runs.push_back(current);
+    if (letters >= kMinSpacedLetters) runs.push_back({current, start});
     current.clear();
     letters = 0;
   };
@@ -152,6 +166,7 @@ std::vector<std::string> spaced_out_runs(const std::string& skeleton) {
     size_t end = i;
     while (end < skeleton.size() && is_ascii_alnum(skeleton[end])) ++end;
     if (end - i == 1) {
+      if (!letters) start = i;
       current += skeleton[i];
       ++letters;
     } else {
@@ -338,33 +353,36 @@ const std::vector<Pattern>& secret_patterns() {
   return patterns;
 }
 
-// A match may start with the non-word character its leading boundary consumed.
-std::string trim_boundary(std::string text) {
-  if (!text.empty() && !is_ascii_alnum(text.front()) && text.front() != '<' && text.front() != '[' &&
-      text.front() != '/' && text.front() != '-')
-    text.erase(0, 1);
-  return text;
-}
+// Findings say where, never quote the words: a reason may itself reach a model (a refused
+// tool call), and must not carry the injection there.
+std::string at_line(size_t line) { return " on line " + std::to_string(line); }
 
-std::string shorten(std::string text) {
-  if (text.size() > 60) text = text.substr(0, 57) + "...";
-  return text;
+size_t line_of_offset(std::string_view text, size_t offset) {
+  return 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + static_cast<long>(std::min(offset, text.size())), '\n'));
 }
 
 bool is_base64_char(char c) { return is_ascii_alnum(c) || c == '+' || c == '/' || c == '-' || c == '_'; }
 
 // Candidate base64 runs: maximal runs of the (standard or URL-safe) alphabet, and blocks of
 // consecutive lines that are nothing else (wrapped base64, as PEM bodies and `base64` print).
-std::vector<std::string> base64_candidates(std::string_view text) {
-  std::vector<std::string> candidates;
+struct Base64Run {
+  std::string text;
+  size_t line;  // where it starts
+};
+
+std::vector<Base64Run> base64_candidates(std::string_view text) {
+  std::vector<Base64Run> candidates;
   std::string block;
   size_t block_lines = 0;
+  size_t block_start = 0;
   auto flush_block = [&] {
-    if (block_lines > 1 && block.size() >= kMinBase64Run) candidates.push_back(block);
+    if (block_lines > 1 && block.size() >= kMinBase64Run) candidates.push_back({block, block_start});
     block.clear();
     block_lines = 0;
   };
+  size_t line_number = 0;
   for (const auto& raw_line : split(text, '\n')) {
+    ++line_number;
     const std::string line = trim(raw_line);
     size_t i = 0;
     bool whole_line = !line.empty();
@@ -376,17 +394,18 @@ std::vector<std::string> base64_candidates(std::string_view text) {
       }
       size_t end = i;
       while (end < line.size() && is_base64_char(line[end])) ++end;
-      if (end - i >= kMinBase64Run) candidates.emplace_back(line.substr(i, end - i));
+      if (end - i >= kMinBase64Run) candidates.push_back({line.substr(i, end - i), line_number});
       i = end;
     }
-    if (whole_line) {
-      std::string content = line;
-      while (!content.empty() && content.back() == '=') content.pop_back();
-      block += content;
-      ++block_lines;
-    } else {
+    if (!whole_line) {
       flush_block();
+      continue;
     }
+    std::string content = line;
+    while (!content.empty() && content.back() == '=') content.pop_back();
+    if (!block_lines) block_start = line_number;
+    block += content;
+    ++block_lines;
   }
   flush_block();
   return candidates;
@@ -432,13 +451,13 @@ std::optional<ScanFinding> scan_base64(std::string_view text, int depth) {
   if (depth >= kMaxDepth) return std::nullopt;
   for (const auto& run : base64_candidates(text)) {
     for (size_t skip = 0; skip < 4; ++skip) {
-      const auto decoded = decode_base64_run(run, skip);
+      const auto decoded = decode_base64_run(run.text, skip);
       if (!decoded) continue;
       if (looks_like_der_private_key(*decoded) || decoded->find("openssh-key-v1") != std::string::npos)
-        return ScanFinding{"private_key", "it contains a base64-encoded private key (\"" + shorten(run) + "\")"};
+        return ScanFinding{"private_key", "it contains a base64-encoded private key" + at_line(run.line)};
       if (!looks_like_text(*decoded)) continue;
       if (auto inner = scan(*decoded, depth + 1)) {
-        inner->reason = "it contains base64 (\"" + shorten(run) + "\") that decodes to text where " + inner->reason;
+        inner->reason = "it contains base64" + at_line(run.line) + " that decodes to text where " + inner->reason;
         return inner;
       }
     }
@@ -451,27 +470,33 @@ std::optional<ScanFinding> scan(std::string_view text, int depth) {
   if (auto finding = check_characters(text, points)) return finding;
 
   for (const auto& secret : secret_patterns()) {
-    if (std::regex_search(text.begin(), text.end(), secret.regex))
-      return ScanFinding{secret.id, "it contains " + std::string(secret.name)};
+    std::match_results<std::string_view::const_iterator> match;
+    if (std::regex_search(text.begin(), text.end(), match, secret.regex))
+      return ScanFinding{secret.id, "it contains " + std::string(secret.name) +
+                                        at_line(line_of_offset(text, static_cast<size_t>(match.position(0))))};
   }
 
-  const std::string skeleton = skeleton_of(points);
+  std::vector<unsigned> lines;
+  const std::string skeleton = skeleton_of(points, lines);
   const std::string leet = leet_of(skeleton);
+  auto line_in_skeleton = [&](size_t offset) { return lines.empty() ? 1 : lines[std::min(offset, lines.size() - 1)]; };
   for (const std::string* variant : {&skeleton, &leet}) {
     for (const auto& injection : injection_patterns()) {
       std::smatch match;
-      if (injection.may_match(*variant) && std::regex_search(*variant, match, injection.regex))
-        return ScanFinding{injection.id, "it looks like prompt injection (" + std::string(injection.name) + ": \"" +
-                                             shorten(trim_boundary(match.str())) + "\")"};
+      if (injection.may_match(*variant) && std::regex_search(*variant, match, injection.regex)) {
+        // The leading boundary may have consumed the character before the phrase.
+        const auto offset = static_cast<size_t>(match.position(0)) + (match.length(0) > 1 ? 1 : 0);
+        return ScanFinding{injection.id, "it looks like prompt injection (" + std::string(injection.name) + ")" +
+                                             at_line(line_in_skeleton(offset))};
+      }
     }
   }
   for (const std::string* variant : {&skeleton, &leet}) {
     for (const auto& run : spaced_out_runs(*variant)) {
       for (const char* word : kSpacedOutWords)
-        if (run.find(word) != std::string::npos)
-          return ScanFinding{"prompt_injection",
-                             "it looks like prompt injection (a phrase spelled out letter by letter: \"" + shorten(run) +
-                                 "\")"};
+        if (run.word.find(word) != std::string::npos)
+          return ScanFinding{"prompt_injection", "it looks like prompt injection (a phrase spelled out letter by letter)" +
+                                                     at_line(line_in_skeleton(run.offset))};
     }
   }
   return scan_base64(text, depth);

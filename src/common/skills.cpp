@@ -8,6 +8,7 @@
 
 #include "common/error.h"
 #include "common/files.h"
+#include "common/memory_scan.h"
 #include "common/text.h"
 
 namespace agntos {
@@ -97,8 +98,12 @@ Skill read_skill(const std::string& name, const fs::path& file, SkillSource sour
     return skill;
   }
   auto document = SkillDocument::parse(text);
-  skill.description = document.description;
   skill.warnings = std::move(document.warnings);
+  if (auto finding = scan_prompt_text(text)) {
+    skill.blocked = finding->reason;
+    return skill;  // nothing of the file is shown, not even its description
+  }
+  skill.description = document.description;
   if (document.name && *document.name != name)
     skill.warnings.push_back("front matter name '" + *document.name + "' differs from the " +
                              (file.filename() == "SKILL.md" ? "folder" : "file") + " name; the skill is called '" +
@@ -207,7 +212,8 @@ Json Skill::to_json() const {
               {"source", skill_source_name(source)},
               {"path", path.string()},
               {"shadows", shadowed},
-              {"warnings", warnings}};
+              {"warnings", warnings},
+              {"blocked", json_or_null(blocked)}};
 }
 
 std::vector<Skill> discover_skills(const std::vector<SkillDir>& dirs) {
@@ -272,6 +278,12 @@ std::optional<Skill> find_skill(const std::vector<SkillDir>& dirs, std::string_v
   return std::nullopt;
 }
 
-std::string load_skill_body(const Skill& skill) { return SkillDocument::parse(read_file(skill.path)).body; }
+std::string load_skill_body(const Skill& skill) {
+  const std::string text = read_file(skill.path);
+  if (auto finding = scan_prompt_text(text))
+    throw Error(Errc::unsafe_content, "skill '" + skill.name + "' (" + skill.path.string() + ") is not loaded: " +
+                                          finding->reason + "; a person must fix or remove the file");
+  return SkillDocument::parse(text).body;
+}
 
 }  // namespace agntos

@@ -15,6 +15,14 @@
 // `name` that differs from the folder name, an unreadable file) are warnings on the skill;
 // they never stop the listing. Without a description in the front matter, the first line of
 // the body that is not a heading describes the skill.
+//
+// Skills reach the model's prompt, so every skill file, whatever its dir, passes the prompt
+// scanner (common/memory_scan.h) when it is read. A file that fails is `blocked`: it keeps its
+// name (it still shadows lower dirs, so a planted file cannot silently swap in another skill),
+// but its description is withheld, the daemon leaves it out of the skill index and
+// load_skill_body refuses it; `agntctl skills` reports the reason. The user skills dir is
+// written only by people: write_file and edit_file refuse it (agntctl refuse_protected_path)
+// and run_bash sees it read-only, so the model cannot plant a skill (docs/skills.md).
 
 #include <filesystem>
 #include <optional>
@@ -54,8 +62,9 @@ struct Skill {
   std::filesystem::path path;                  // the SKILL.md or <name>.md file
   std::vector<std::filesystem::path> shadows;  // same-named skills of lower dirs it hides
   std::vector<std::string> warnings;
+  std::optional<std::string> blocked;  // why the prompt scanner refused the file; nullopt: safe
 
-  // {"name","description","source","path","shadows","warnings"}
+  // {"name","description","source","path","shadows","warnings","blocked"}
   Json to_json() const;
 };
 
@@ -63,7 +72,9 @@ struct Skill {
 std::vector<Skill> discover_skills(const std::vector<SkillDir>& dirs);
 // The skill called `name`, or nullopt.
 std::optional<Skill> find_skill(const std::vector<SkillDir>& dirs, std::string_view name);
-// The body of a skill's file (front matter removed); throws when the file cannot be read.
+// The body of a skill's file (front matter removed), scanned again as it is read; throws
+// Error(Errc::unsafe_content) naming the reason when the file fails the prompt scanner, and
+// an I/O error when it cannot be read.
 std::string load_skill_body(const Skill& skill);
 
 }  // namespace agntos

@@ -40,6 +40,9 @@ Output run_edit(Invocation& inv) {
   refuse_protected_path(paths, path);
   if (old_text.empty()) throw agntos::Error(agntos::Errc::usage, "--old must not be empty");
   const std::filesystem::path target = agntos::resolve_path(path);
+  // The replacement file is created before the old text is looked for: a target that cannot
+  // be written fails the same way whatever it holds, so failures are no oracle of its content.
+  agntos::AtomicFile replacement(target);
   const std::string content = agntos::read_file(target);
   const auto found = occurrences(content, old_text);
   if (found.empty())
@@ -68,7 +71,8 @@ Output run_edit(Invocation& inv) {
     copied = at + old_text.size();
   }
   updated.append(content, copied);
-  agntos::write_file_atomic(target, updated);
+  replacement.write(updated);
+  replacement.commit();
 
   std::vector<std::string> numbers;
   for (size_t line : changed_lines) numbers.push_back(std::to_string(line));

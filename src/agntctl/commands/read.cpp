@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "agntctl/commands.h"
+#include "agntctl/generic_audit.h"
 #include "common/error.h"
 #include "common/files.h"
 #include "common/text.h"
@@ -27,6 +28,7 @@ Output run_read(Invocation& inv) {
   app.add_option("--limit", limit, "number of lines to show")->check(CLI::PositiveNumber);
   inv.parse(app);
 
+  refuse_process_path(path);
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) agntos::throw_errno("cannot read", path);
   if (S_ISDIR(st.st_mode))

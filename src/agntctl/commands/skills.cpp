@@ -43,7 +43,7 @@ Output run_skills(Invocation& inv) {
       "Searched in the shipped skills, <config dir>/skills and ~/.config/agntos/skills\n"
       "(later dirs win on a name clash); <name>/SKILL.md or <name>.md, optional front\n"
       "matter with name and description.\n"
-      "  skills list           every skill with its description\n"
+      "  skills list           every skill with its description (or why it is blocked)\n"
       "  skills show <name>    one skill's instructions"};
   std::string action = "list";
   std::vector<std::string> rest;
@@ -57,6 +57,7 @@ Output run_skills(Invocation& inv) {
     if (rest.size() != 1) throw Error(Errc::usage, "usage: agntctl skills show <name>");
     auto skill = agntos::find_skill(dirs, rest[0]);
     if (!skill) not_found(dirs, rest[0]);
+    // A blocked skill is refused with the scanner's reason (load_skill_body).
     const std::string body = agntos::load_skill_body(*skill);
     if (!inv.json()) print_warnings(*skill);
     output.json = skill->to_json();
@@ -78,7 +79,9 @@ Output run_skills(Invocation& inv) {
     output.text += skill.name + std::string(width + 2 - skill.name.size(), ' ') +
                    std::string(agntos::skill_source_name(skill.source)) +
                    std::string(9 - agntos::skill_source_name(skill.source).size(), ' ') +
-                   skill.description.value_or("(no description)") + "\n";
+                   (skill.blocked ? "BLOCKED, not loaded: " + *skill.blocked
+                                  : skill.description.value_or("(no description)")) +
+                   "\n";
     if (!inv.json()) print_warnings(skill);
   }
   Json searched = Json::array();
