@@ -131,9 +131,11 @@ AuditEntry AuditEntry::from_json(const Json& value) {
 }
 
 void AuditLog::append(const AuditEntry& entry) const {
-  make_directories(m_path.parent_path());
-  Fd fd(::open(m_path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
+  make_directories(m_path.parent_path(), m_mode | ((m_mode & 0444) >> 2));
+  Fd fd(::open(m_path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, m_mode));
   if (!fd) throw_errno("cannot open audit log", m_path.string());
+  struct stat st {};
+  if (::fstat(fd.get(), &st) == 0 && (st.st_mode & 0777 & ~m_mode) != 0) (void)::fchmod(fd.get(), st.st_mode & m_mode & 0777);
   FileLock lock(fd.get(), default_lock_timeout(), "audit log " + m_path.string());
   repair_torn_tail(fd.get(), m_path.string());
   const std::string line = entry.to_json().dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";

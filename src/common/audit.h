@@ -7,6 +7,8 @@
 // malformed line. Lines written by the earlier prototype (no prompt, files_written, ... keys;
 // result with "reason") parse: missing keys become null or empty.
 
+#include <sys/types.h>
+
 #include <chrono>
 #include <filesystem>
 #include <optional>
@@ -52,7 +54,9 @@ struct AuditEntry {
 
 class AuditLog {
 public:
-  explicit AuditLog(std::filesystem::path path) : m_path(std::move(path)) {}
+  // `mode`: the file's mode when append creates it (and its dir's, with x where r is); an
+  // existing file more open than that is narrowed to it. The state dir's log is 0600.
+  explicit AuditLog(std::filesystem::path path, mode_t mode = 0644) : m_path(std::move(path)), m_mode(mode) {}
 
   // Appends one entry durably (see the header comment). Creates the file if needed.
   void append(const AuditEntry& entry) const;
@@ -62,6 +66,7 @@ public:
 
 private:
   std::filesystem::path m_path;
+  mode_t m_mode;
 };
 
 // Entries from several logs (config dir and state dir), merged oldest first by timestamp.

@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: MIT
 #include "common/sqlite.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <utility>
 
 #include "common/error.h"
+#include "common/fd.h"
 
 namespace agntos {
 namespace {
@@ -12,9 +17,24 @@ namespace {
   throw Error(Errc::io, what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
 }
 
+// Every database of AgntOS holds prompts or tool output, so its file is created 0600 before
+// SQLite opens it (SQLite gives the -wal and -shm files the mode of the database file), and a
+// file that an earlier version left open to others is made private.
+void make_private(const std::string& path) {
+  if (path.empty() || path == ":memory:" || path.starts_with("file:")) return;
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    const std::string file = path + suffix;
+    Fd fd(::open(file.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW | (*suffix ? 0 : O_CREAT), 0600));
+    struct stat st {};
+    // An error here is left to sqlite3_open_v2, which reports it in its own words.
+    if (fd && ::fstat(fd.get(), &st) == 0 && (st.st_mode & 077) != 0) (void)::fchmod(fd.get(), st.st_mode & 0700);
+  }
+}
+
 }  // namespace
 
 Database::Database(const std::string& path, bool wal) : m_path(path) {
+  make_private(path);
   if (sqlite3_open_v2(path.c_str(), &m_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                       nullptr) != SQLITE_OK) {
     std::string message = "cannot open database " + path + ": " + (m_db ? sqlite3_errmsg(m_db) : "out of memory");
