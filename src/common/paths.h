@@ -22,6 +22,9 @@ struct Paths {
 
   fs::path audit_log() const { return config_dir / "audit.jsonl"; }
   fs::path state_audit_log() const { return state_dir / "audit.jsonl"; }
+  // System-change entries that could not be appended to audit_log() (a full disk); the next
+  // mutating agntctl run moves them there.
+  fs::path deferred_audit_log() const { return state_dir / "audit-deferred.jsonl"; }
   fs::path proposals_dir() const { return config_dir / "proposals"; }
   fs::path settings_file() const { return config_dir / "agntos.toml"; }
   fs::path models_file() const { return config_dir / "models.toml"; }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "agntctl/pipeline/transaction.h"
 
+#include <set>
+
 #include "common/proposal.h"
 #include "common/error.h"
 #include "common/file_lock.h"
@@ -118,6 +120,35 @@ bool audit_has(const agntos::Paths& paths, const std::string& id) {
   return false;
 }
 
+// Appends `entry` to the config dir's audit log; when that fails (a full disk), keeps it in the
+// state dir's deferred log, which the next mutating run moves over (flush_deferred_audit).
+void append_or_defer(const agntos::Paths& paths, const AuditEntry& entry) {
+  try {
+    AuditLog(paths.audit_log()).append(entry);
+  } catch (const Error& first) {
+    try {
+      agntos::make_directories(paths.state_dir, 0700);
+      AuditLog(paths.deferred_audit_log()).append(entry);
+      std::fprintf(stderr, "agntctl: could not write the audit log (%s); entry %s is kept in %s until there is room\n",
+                   first.what(), entry.id.c_str(), paths.deferred_audit_log().c_str());
+    } catch (const Error&) {
+      std::fprintf(stderr, "agntctl: could not write audit entry %s anywhere (%s): %s\n", entry.id.c_str(), first.what(),
+                   entry.to_json().dump(-1, ' ', false, Json::error_handler_t::replace).c_str());
+    }
+  }
+}
+
+void flush_deferred_audit(const agntos::Paths& paths) {
+  std::error_code ec;
+  if (!fs::exists(paths.deferred_audit_log(), ec)) return;
+  const AuditLog target(paths.audit_log());
+  std::set<std::string> present;
+  for (const auto& entry : target.read_all()) present.insert(entry.id);
+  for (const auto& entry : AuditLog(paths.deferred_audit_log()).read_all())
+    if (!present.count(entry.id)) target.append(entry);
+  agntos::remove_file_durably(paths.deferred_audit_log());
+}
+
 enum class Resuming { no, yes };
 
 // The steps after activation. When resuming after a crash, each step already done is skipped;
@@ -131,7 +162,7 @@ AuditEntry finish(const agntos::Paths& paths, const Journal& journal, Resuming r
   } else {
     entry.commit = repo.commit_module_tree(commit_message(journal));
   }
-  if (resuming == Resuming::no || !audit_has(paths, journal.audit_id)) AuditLog(paths.audit_log()).append(entry);
+  if (resuming == Resuming::no || !audit_has(paths, journal.audit_id)) append_or_defer(paths, entry);
   if (journal.request.proposal_id) Proposal::remove(paths, *journal.request.proposal_id);
   agntos::remove_file_durably(paths.journal());
   return entry;
@@ -188,7 +219,19 @@ AuditEntry run_transaction(const agntos::Paths& paths, Backend& backend,
   journal.generation_before = backend.current_generation();
   for (const auto& change : request.changes)
     journal.before[change.path] = agntos::read_file_if_exists(paths.config_dir / change.path);
-  journal.save(paths);
+  try {
+    journal.save(paths);
+  } catch (const Error& failure) {
+    // Nothing has changed yet; say so in the log (or in the deferred log if the disk is full).
+    auto entry = entry_for(paths, journal);
+    entry.status = "Failed";
+    entry.error = std::string("could not start: ") + failure.what();
+    entry.generation_after = journal.generation_before;
+    entry.rollback_hint = std::nullopt;
+    append_or_defer(paths, entry);
+    throw Error(failure.code(), std::string(failure.what()) + "\nNothing was changed; audit entry " + entry.id +
+                                    " records the failure");
+  }
 
   try {
     for (const auto& change : request.changes) write_change(paths.config_dir, change.path, change.content);
@@ -202,7 +245,7 @@ AuditEntry run_transaction(const agntos::Paths& paths, Backend& backend,
     entry.error = failure.what();
     entry.generation_after = backend.current_generation();
     entry.rollback_hint = std::nullopt;
-    AuditLog(paths.audit_log()).append(entry);
+    append_or_defer(paths, entry);
     agntos::remove_file_durably(paths.journal());
     throw Error(failure.code(), std::string(failure.what()) + "\nEvery file was restored; audit entry " + entry.id +
                                     " records the failure" +
@@ -230,7 +273,13 @@ void require_config_dir(const agntos::Paths& paths) {
 
 void recover_interrupted_transaction(const agntos::Paths& paths) {
   std::error_code ec;
-  if (!fs::exists(paths.journal(), ec)) return;
+  if (!fs::exists(paths.journal(), ec)) {
+    if (fs::exists(paths.deferred_audit_log(), ec)) {
+      agntos::FileLock lock(paths.config_lock(), agntos::default_lock_timeout(), "config dir " + paths.config_dir.string());
+      flush_deferred_audit(paths);
+    }
+    return;
+  }
   agntos::FileLock lock(paths.config_lock(), agntos::default_lock_timeout(), "config dir " + paths.config_dir.string());
   lock.share_with_children();
   const auto text = agntos::read_file_if_exists(paths.journal());
@@ -264,7 +313,8 @@ void recover_interrupted_transaction(const agntos::Paths& paths) {
   }
   recovery.generation_before = journal.generation_before;
   recovery.prompt = journal.request.prompt;
-  AuditLog(paths.audit_log()).append(recovery);
+  flush_deferred_audit(paths);
+  append_or_defer(paths, recovery);
   std::fprintf(stderr, "agntctl: %s (audit %s)\n", recovery.summary.c_str(), recovery.id.c_str());
 }
 
