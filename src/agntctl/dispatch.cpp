@@ -6,6 +6,7 @@
 #include "agntctl/command_table.h"
 #include "agntctl/pipeline/transaction.h"
 #include "common/error.h"
+#include "common/text.h"
 
 #ifndef AGNTOS_VERSION
 #define AGNTOS_VERSION "0.0.0"
@@ -68,6 +69,13 @@ const agntos::Paths& Invocation::paths() {
 
 int dispatch(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
+  // Every argument ends up in JSON (audit entries, proposals, output), which is UTF-8: a clear
+  // refusal here rather than replacement characters or a failure deep inside a command.
+  for (size_t index = 0; index < args.size(); ++index)
+    if (const auto bad = agntos::first_invalid_utf8(args[index]))
+      throw Error(Errc::usage, "argument " + std::to_string(index + 1) + " is not valid UTF-8 (byte " +
+                                   std::to_string(*bad + 1) + " of '" + agntos::visible_text(args[index]) +
+                                   "'); agntctl takes its arguments as UTF-8 text");
   bool json = false;
   std::optional<std::string> config_dir;
   size_t i = 0;
@@ -83,7 +91,7 @@ int dispatch(int argc, char** argv) {
       print_usage(std::cout);
       return 0;
     } else if (args[i] == "--version") {
-      std::cout << (json ? agntos::Json{{"version", AGNTOS_VERSION}}.dump() : "agntctl " AGNTOS_VERSION) << "\n";
+      std::cout << (json ? agntos::dump_json(agntos::Json{{"version", AGNTOS_VERSION}}) : "agntctl " AGNTOS_VERSION) << "\n";
       return 0;
     } else {
       throw Error(Errc::usage, "unknown option " + args[i] + " (see 'agntctl --help')");
@@ -105,9 +113,10 @@ int dispatch(int argc, char** argv) {
     return 0;
   }
   if (invocation.json()) {
-    std::cout << output.json.dump(2, ' ', false, agntos::Json::error_handler_t::replace) << "\n";
+    std::cout << agntos::dump_json(output.json, 2) << "\n";
   } else if (!output.text.empty()) {
-    std::cout << output.text << (output.text.back() == '\n' ? "" : "\n");
+    // Text of files, commands and the model: shown, never obeyed by the terminal.
+    std::cout << agntos::visible_text(output.text) << (output.text.back() == '\n' ? "" : "\n");
   }
   return output.exit_status;
 }

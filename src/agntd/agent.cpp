@@ -151,7 +151,7 @@ void Agent::record(const std::string& session_id, const llm::Message& message) {
   stored.content = redact(message.content);
   if (!message.name.empty() && message.role == llm::Role::tool) stored.tool_name = message.name;
   if (!message.tool_call_id.empty()) stored.tool_call_id = message.tool_call_id;
-  if (!message.tool_calls.empty()) stored.tool_calls_json = redact(llm::to_json(message)["tool_calls"].dump());
+  if (!message.tool_calls.empty()) stored.tool_calls_json = redact(agntos::dump_json(llm::to_json(message)["tool_calls"]));
   std::lock_guard lock(m_store_mutex);
   m_store->add_message(session_id, stored);
 }

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "common/ids.h"
@@ -39,10 +40,29 @@ Logger::Logger(const std::filesystem::path& file, bool to_stderr) : m_stderr(to_
 }
 
 void Logger::log(LogLevel level, std::string_view event, Json fields) {
+  unsigned long long suppressed = 0;
+  {
+    std::lock_guard lock(m_mutex);
+    auto it = m_budgets.find(event);
+    if (it == m_budgets.end()) it = m_budgets.emplace(std::string(event), Budget{}).first;
+    Budget& budget = it->second;
+    const auto now = std::chrono::steady_clock::now();
+    budget.tokens = std::min(kLogBurst, budget.tokens + std::chrono::duration<double>(now - budget.refilled) /
+                                                            std::chrono::duration<double>(kLogRefill));
+    budget.refilled = now;
+    if (budget.tokens < 1) {
+      ++budget.suppressed;
+      return;
+    }
+    budget.tokens -= 1;
+    suppressed = budget.suppressed;
+    budget.suppressed = 0;
+  }
   Json line{{"time", agntos::iso8601_now()}, {"level", level_name(level)}, {"event", event}};
   if (fields.is_object())
     for (auto& [key, value] : fields.items()) line[key] = std::move(value);
-  const std::string text = line.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
+  if (suppressed) line["suppressed"] = suppressed;
+  const std::string text = agntos::dump_json(line) + "\n";
   std::lock_guard lock(m_mutex);
   if (m_stderr) write_best_effort(STDERR_FILENO, text);
   if (m_file) write_best_effort(m_file.get(), text);

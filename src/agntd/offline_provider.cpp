@@ -314,7 +314,7 @@ std::string latest_proposal(const std::vector<Message>& messages) {
 std::string scalar_text(const Json& value) {
   if (value.is_string()) return value.get<std::string>();
   if (value.is_null()) return "-";
-  return value.dump();
+  return agntos::dump_json(value);
 }
 
 // A few readable lines from a JSON object: scalars as "key: value", objects one level down.
@@ -372,7 +372,7 @@ std::string done_text(const std::string& result, const std::string& what) {
   std::string text = "[offline] " + (summary.empty() ? std::string("Done") : summary);
   if (json.contains("id")) text += " (audit " + string_at(json, "id");
   if (json.contains("generation_after") && json["generation_after"].is_number())
-    text += ", generation " + json["generation_after"].dump();
+    text += ", generation " + agntos::dump_json(json["generation_after"]);
   if (json.contains("id")) text += ")";
   text += ".";
   if (what == "The change") text += " Say \"undo the last change\" to revert it.";
@@ -575,7 +575,7 @@ llm::ChatResponse OfflineProvider::chat(const llm::ChatRequest& request, llm::St
     const auto action = steps.size() > 4 ? Action{std::nullopt, "[offline] Stopping here."}
                                          : next_action(parse_offline_intent(text), text, messages, steps);
     if (action.call) {
-      llm::ToolCall call{"offline-" + std::to_string(tool_messages + 1), action.call->first, action.call->second.dump()};
+      llm::ToolCall call{"offline-" + std::to_string(tool_messages + 1), action.call->first, agntos::dump_json(action.call->second)};
       sink.on_tool_call_complete(call);
       response.tool_calls.push_back(call);
       response.finish_reason = "tool_calls";

@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <malloc.h>
+#include <sys/prctl.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -17,6 +18,8 @@
 #include "common/error.h"
 #include "common/fd.h"
 #include "common/files.h"
+#include "common/models_config.h"
+#include "common/secret_env.h"
 #include "common/paths.h"
 
 #ifndef AGNTOS_VERSION
@@ -57,6 +60,21 @@ SignalPipe install_signal_handlers() {
   return pipe;
 }
 
+// Keeps the API keys in this process only (SPEC §4 promise 4): no core dump, no ptrace or
+// /proc/<pid>/{environ,mem,...} for processes of the same user, and the key variables moved
+// out of the environment before any thread or child exists, so tools never inherit them.
+void keep_secrets_in_memory(const agntos::Paths& paths) {
+  ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  std::vector<std::string> names{"AGNTOS_API_KEY"};
+  try {
+    for (const auto& profile : agntos::ModelsConfig::load(paths.models_file()).profiles)
+      if (!profile.api_key_env.empty()) names.push_back(profile.api_key_env);
+  } catch (const std::exception&) {
+    // A broken models.toml is reported by the first session; the default name is still taken.
+  }
+  for (const auto& name : names) agntos::take_secret_variable(name);
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
@@ -81,6 +99,7 @@ int run(int argc, char** argv) {
   ::mallopt(M_ARENA_MAX, 2);
   auto paths = agntos::Paths::from_environment(config_dir ? std::optional<agntos::fs::path>(*config_dir) : std::nullopt);
   if (socket) paths.socket = agntos::fs::absolute(*socket);
+  keep_secrets_in_memory(paths);
   agntos::make_directories(paths.state_dir, 0700);
   Logger log(paths.state_dir / "agntd.log", !repl);
   auto signals = install_signal_handlers();

@@ -196,7 +196,7 @@ Json error_message(std::string_view message, std::string_view code) {
 Json legacy_response_message(const std::string& response) { return Json{{"response", response}}; }
 
 std::string to_line(const Json& message) {
-  return message.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
+  return agntos::dump_json(message) + "\n";
 }
 
 }  // namespace agntd

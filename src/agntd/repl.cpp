@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <string>
 #include <thread>
 
 #include "agntd/server.h"
@@ -67,29 +68,57 @@ private:
   bool m_eof = false;
 };
 
+// Streamed text made inert for the terminal (agntos::visible_text) chunk by chunk: a UTF-8
+// sequence cut at the end of a chunk waits for the rest instead of showing as bytes.
+class VisibleStream {
+public:
+  std::string feed(std::string_view chunk) {
+    m_pending.append(chunk);
+    size_t complete = m_pending.size();
+    // At most the last three bytes can be the start of an unfinished sequence.
+    for (size_t back = 1; back <= 3 && back <= m_pending.size(); ++back) {
+      const auto byte = static_cast<unsigned char>(m_pending[m_pending.size() - back]);
+      if ((byte & 0xC0) == 0x80) continue;  // continuation byte: look further back
+      const size_t needed = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1;
+      if (needed > back) complete = m_pending.size() - back;
+      break;
+    }
+    std::string out = agntos::visible_text(std::string_view(m_pending).substr(0, complete));
+    m_pending.erase(0, complete);
+    return out;
+  }
+
+private:
+  std::string m_pending;
+};
+
 class ReplObserver : public TurnObserver {
 public:
   explicit ReplObserver(LineReader& reader) : m_reader(reader) {}
 
+  // Everything shown here can come from the model, a file or a command: it goes through
+  // visible_text, so escape sequences show as "^[" instead of moving the cursor or erasing
+  // lines (an approval block must show exactly what is approved).
   void on_token(std::string_view text, llm::Channel channel) override {
     if (channel == llm::Channel::thinking) return;
-    write_out(STDOUT_FILENO, text);
+    write_out(STDOUT_FILENO, m_tokens.feed(text));
     m_streamed = m_streamed || !text.empty();
   }
   void on_tool_call(const llm::ToolCall& call, const Json& args) override {
     if (m_streamed) write_out(STDOUT_FILENO, "\n");
     m_streamed = false;
-    write_out(STDERR_FILENO, "→ " + call.name + " " + args.dump() + "\n");
+    write_out(STDERR_FILENO, agntos::visible_text("→ " + call.name + " " + agntos::dump_json(args)) + "\n");
   }
   void on_tool_result(const llm::ToolCall& call, const ToolOutcome& outcome) override {
-    write_out(STDERR_FILENO, outcome.success ? "  ✓ " + call.name + "\n"
-                                             : "  ✗ " + call.name + ": " + tool_error_message(outcome) + "\n");
+    write_out(STDERR_FILENO, agntos::visible_text(outcome.success ? "  ✓ " + call.name
+                                                                  : "  ✗ " + call.name + ": " + tool_error_message(outcome)) +
+                                 "\n");
   }
-  void on_progress(std::string_view text) override { write_out(STDERR_FILENO, text); }
+  void on_progress(std::string_view text) override { write_out(STDERR_FILENO, m_progress.feed(text)); }
 
   ApprovalDecision request_approval(const ApprovalRequest& request, const std::atomic<bool>& cancel) override {
-    write_out(STDERR_FILENO, "\n" + request.summary + "\n" + request.effect + "\n\n" + request.diff +
-                                 (request.diff.ends_with("\n") ? "" : "\n") +
+    write_out(STDERR_FILENO, "\n" + agntos::visible_text(request.summary) + "\n" + agntos::visible_text(request.effect) +
+                                 "\n\n" + agntos::visible_text(request.diff) + (request.diff.ends_with("\n") ? "" : "\n") +
                                  (request.kind == "apply" ? "Apply? [y/N] " : "Roll back? [y/N] "));
     std::string answer;
     const auto deadline = std::chrono::steady_clock::now() + approval_timeout_from_environment();
@@ -112,6 +141,8 @@ public:
 
 private:
   LineReader& m_reader;
+  VisibleStream m_tokens;
+  VisibleStream m_progress;
   bool m_streamed = false;
 };
 
@@ -170,14 +201,14 @@ int run_repl(Agent& agent, int signal_fd) {
     turn.join();
     switch (result.end) {
       case TurnEnd::answered:
-        write_out(STDOUT_FILENO, observer.streamed() ? "\n" : result.content + "\n");
+        write_out(STDOUT_FILENO, observer.streamed() ? "\n" : agntos::visible_text(result.content) + "\n");
         break;
       case TurnEnd::failed:
-        write_out(STDERR_FILENO, "error: " + result.error + "\n");
+        write_out(STDERR_FILENO, "error: " + agntos::visible_text(result.error) + "\n");
         break;
       case TurnEnd::stopped:
       case TurnEnd::cancelled:
-        write_out(STDOUT_FILENO, (observer.streamed() ? "\n" : "") + result.content + "\n");
+        write_out(STDOUT_FILENO, (observer.streamed() ? "\n" : "") + agntos::visible_text(result.content) + "\n");
         break;
     }
     if (terminate) return 0;

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdlib>
@@ -235,7 +236,11 @@ void Server::run(int stop_fd) {
     ids.clear();
     fds.push_back(pollfd{stop_fd, POLLIN, 0});
     fds.push_back(pollfd{m_wake_read.get(), POLLIN, 0});
-    fds.push_back(pollfd{m_listen.get(), POLLIN, 0});
+    // Out of descriptors, accept fails at once while the connection stays queued: leave the
+    // socket out of the poll set for a while instead of spinning on it.
+    const auto now = std::chrono::steady_clock::now();
+    const bool accepting = now >= m_accept_paused_until;
+    fds.push_back(pollfd{m_listen.get(), static_cast<short>(accepting ? POLLIN : 0), 0});
     std::vector<uint64_t> finished;
     {
       std::lock_guard lock(m_mutex);
@@ -254,7 +259,11 @@ void Server::run(int stop_fd) {
       for (const auto id : finished) disconnect(id);
       continue;
     }
-    const int ready = ::poll(fds.data(), fds.size(), 1000);
+    int timeout_ms = 1000;
+    if (!accepting)
+      timeout_ms = static_cast<int>(std::clamp<long long>(
+          std::chrono::duration_cast<std::chrono::milliseconds>(m_accept_paused_until - now).count() + 1, 1, 1000));
+    const int ready = ::poll(fds.data(), fds.size(), timeout_ms);
     if (ready < 0) {
       if (errno == EINTR) continue;
       agntos::throw_errno("poll failed");
@@ -309,11 +318,19 @@ void Server::accept_clients() {
     const int fd = ::accept4(m_listen.get(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
     if (fd < 0) {
       if (errno == EINTR) continue;
-      if (errno != EAGAIN && errno != EWOULDBLOCK)
+      if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+        // Back off, doubling up to a second, until an accept succeeds again.
+        m_accept_backoff = std::clamp(m_accept_backoff * 2, std::chrono::milliseconds(50), std::chrono::milliseconds(1000));
+        m_accept_paused_until = std::chrono::steady_clock::now() + m_accept_backoff;
+        m_agent.log().warning("accept_failed", Json{{"errno", errno}, {"message", std::strerror(errno)},
+                                                    {"retry_ms", m_accept_backoff.count()}});
+      } else if (errno != EAGAIN && errno != EWOULDBLOCK) {
         m_agent.log().warning("accept_failed", Json{{"errno", errno}, {"message", std::strerror(errno)}});
+      }
       return;
     }
     agntos::Fd connection(fd);
+    m_accept_backoff = std::chrono::milliseconds(0);
     PeerCredentials peer;
     try {
       peer = peer_credentials(connection.get());

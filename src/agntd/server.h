@@ -86,6 +86,9 @@ private:
   agntos::Fd m_wake_read;
   agntos::Fd m_wake_write;
   std::chrono::milliseconds m_approval_timeout;
+  // accept() out of descriptors: the listening socket rests until then (see run()).
+  std::chrono::steady_clock::time_point m_accept_paused_until{};
+  std::chrono::milliseconds m_accept_backoff{0};
 
   std::mutex m_mutex;
   bool m_stopping = false;

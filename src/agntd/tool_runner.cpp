@@ -39,9 +39,9 @@ ToolOutcome outcome_of(const agntos::ProcessResult& result, size_t cap) {
   ToolOutcome outcome;
   if (result.exit_code == 0) {
     outcome.success = true;
-    outcome.output = json ? json->dump(-1, ' ', false, Json::error_handler_t::replace) : agntos::trim(result.out);
+    outcome.output = json ? agntos::dump_json(*json) : agntos::trim(result.out);
   } else if (json && json->contains("error")) {
-    outcome.output = Json{{"error", (*json)["error"]}}.dump(-1, ' ', false, Json::error_handler_t::replace);
+    outcome.output = agntos::dump_json(Json{{"error", (*json)["error"]}});
   } else {
     const auto err = agntos::trim(result.err);
     outcome = tool_failure("failed", err.empty() ? "agntctl exited with status " + std::to_string(result.exit_code)
@@ -54,7 +54,7 @@ ToolOutcome outcome_of(const agntos::ProcessResult& result, size_t cap) {
 }  // namespace
 
 ToolOutcome tool_failure(std::string_view code, std::string_view message) {
-  return ToolOutcome{Json{{"error", {{"code", code}, {"message", message}}}}.dump(-1, ' ', false, Json::error_handler_t::replace),
+  return ToolOutcome{agntos::dump_json(Json{{"error", {{"code", code}, {"message", message}}}}),
                      false};
 }
 

@@ -15,10 +15,19 @@ using agntos::Error;
 // Argument readers. Options are passed as --name=value and positionals after "--", so no
 // value the model chooses (say "--yes" or "--config-dir=/") can be taken for an option.
 
-std::optional<std::string> optional_string(const Json& args, const char* key) {
+// Arguments become argv entries, and a C string ends at the first NUL: a value with a NUL
+// would reach agntctl silently cut short, so it is refused. (write_file's content goes
+// through stdin and may hold any byte.)
+enum class Nul { refused, allowed };
+
+std::optional<std::string> optional_string(const Json& args, const char* key, Nul nul = Nul::refused) {
   if (!args.is_object() || !args.contains(key) || args[key].is_null()) return std::nullopt;
   if (!args[key].is_string()) throw Error(Errc::usage, std::string("argument '") + key + "' must be a string");
-  return args[key].get<std::string>();
+  auto value = args[key].get<std::string>();
+  if (nul == Nul::refused && value.find('\0') != std::string::npos)
+    throw Error(Errc::usage, std::string("argument '") + key +
+                                 "' contains a NUL character, which no command-line argument can carry; remove it");
+  return value;
 }
 
 std::string required_string(const Json& args, const char* key) {
@@ -32,7 +41,7 @@ std::optional<std::string> optional_number(const Json& args, const char* key) {
   if (!args.is_object() || !args.contains(key) || args[key].is_null()) return std::nullopt;
   const Json& value = args[key];
   if (value.is_number_integer()) return std::to_string(value.get<long long>());
-  if (value.is_number()) return value.dump();
+  if (value.is_number()) return agntos::dump_json(value);
   if (value.is_string()) {
     const auto text = value.get<std::string>();
     if (!text.empty() && text.find_first_not_of("0123456789.") == std::string::npos) return text;
@@ -186,7 +195,7 @@ ToolInvocation build_read(const Json& args, const ToolContext&) {
 
 ToolInvocation build_write(const Json& args, const ToolContext&) {
   auto invocation = command({"write_file"});
-  const auto content = optional_string(args, "content");
+  const auto content = optional_string(args, "content", Nul::allowed);
   if (!content) throw Error(Errc::usage, "missing argument 'content'");
   invocation.stdin_text = *content;  // stdin: no argv size limit on file contents
   invocation.args.push_back("--");
@@ -294,7 +303,7 @@ bool needs_approval(const ToolSpec& tool, const Json& args) {
 size_t tool_schemas_bytes() {
   size_t total = 0;
   for (const auto& schema : tool_schemas())
-    total += Json{{"name", schema.name}, {"description", schema.description}, {"parameters", schema.parameters}}.dump().size();
+    total += agntos::dump_json(Json{{"name", schema.name}, {"description", schema.description}, {"parameters", schema.parameters}}).size();
   return total;
 }
 

@@ -185,7 +185,7 @@ TurnResult run_turn(Conversation& conversation, const std::string& user_text, co
         outcome = tool_failure("invalid_arguments", "the arguments of " + call.name + " are not a JSON object");
       }
       inputs.observer.on_tool_call(call, args);
-      const std::string signature = call.name + " " + args.dump();
+      const std::string signature = call.name + " " + agntos::dump_json(args);
       if (valid_args && ++call_counts[signature] >= inputs.limits.same_call_limit) {
         stop = "the model called " + call.name + " with the same arguments " +
                std::to_string(inputs.limits.same_call_limit) + " times; it looks stuck";

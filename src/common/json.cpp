@@ -34,6 +34,10 @@ std::optional<long long> json_int(const Json& object, const char* key) {
   return static_cast<long long>(number);
 }
 
+std::string dump_json(const Json& value, int indent) {
+  return value.dump(indent, ' ', false, Json::error_handler_t::replace);
+}
+
 Json parse_json(const std::string& text, std::string_view what) {
   try {
     return Json::parse(text);

@@ -22,6 +22,12 @@ std::optional<std::string> json_string(const Json& object, const char* key);
 // long long (1.5, 1e300 and 18446744073709551615 are absent; 42.0 is 42).
 std::optional<long long> json_int(const Json& object, const char* key);
 
+// The text of `value` (compact, or indented by `indent` spaces). Bytes that are not UTF-8
+// inside strings become U+FFFD instead of throwing nlohmann's type_error 316: text from files,
+// argv and processes reaches JSON output everywhere, and must never abort a program. Every
+// JSON output of the project goes through this.
+std::string dump_json(const Json& value, int indent = -1);
+
 // Parses text, turning nlohmann's exception into Error(Errc::failed) naming `what`.
 Json parse_json(const std::string& text, std::string_view what);
 

@@ -429,13 +429,12 @@ MemoryChange MemoryStore::modify(MemoryKind kind, Edit&& edit) {
     std::string lines;
     const std::string time = m_now();
     for (const auto& item : change.archived)
-      lines += Json{{"time", time},
-                    {"file", memory_file_name(kind)},
-                    {"section", json_or_null(item.entry.section)},
-                    {"entry", item.entry.text},
-                    {"operation", change.operation},
-                    {"reason", item.reason}}
-                   .dump(-1, ' ', false, Json::error_handler_t::replace) +
+      lines += dump_json(Json{{"time", time},
+                              {"file", memory_file_name(kind)},
+                              {"section", json_or_null(item.entry.section)},
+                              {"entry", item.entry.text},
+                              {"operation", change.operation},
+                              {"reason", item.reason}}) +
                "\n";
     append_archive(archive_path(), lines);
   }

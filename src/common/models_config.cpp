@@ -8,6 +8,7 @@
 #include <map>
 
 #include "common/error.h"
+#include "common/secret_env.h"
 #include "common/files.h"
 #include "common/text.h"
 
@@ -276,12 +277,13 @@ ModelProfile ModelsConfig::resolve(std::string_view task_class) const {
 
 std::optional<std::string> read_api_key(const ModelProfile& profile) {
   if (profile.api_key_env.empty()) return std::nullopt;
-  const char* value = std::getenv(profile.api_key_env.c_str());
-  if (!value || !*value)
+  // agntd has moved the key out of its environment at start (secret_env.h).
+  const auto value = secret_variable(profile.api_key_env);
+  if (!value || value->empty())
     throw Error(Errc::failed, "the environment variable " + profile.api_key_env + " (api_key_env of models.toml profile '" +
                                   profile.name + "') is not set; export it before starting agntd, or remove api_key_env "
                                   "for an endpoint that needs no key");
-  return std::string(value);
+  return *value;
 }
 
 std::string toml_quote(std::string_view value) {

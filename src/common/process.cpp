@@ -117,6 +117,11 @@ std::optional<std::filesystem::path> find_program(std::string_view name) {
 }
 
 ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options) {
+  // A C string ends at the first NUL: refuse rather than run the program with a cut argument.
+  for (size_t index = 0; index < argv.size(); ++index)
+    if (argv[index].find('\0') != std::string::npos)
+      throw Error(Errc::usage, "argument " + std::to_string(index) + " of " + argv[0] +
+                                   " contains a NUL character, which no program argument can carry");
   if (argv.empty()) throw Error(Errc::usage, "run_process: empty argv");
   const auto started = Clock::now();
 

@@ -50,7 +50,8 @@ struct ProcessResult {
   bool err_truncated() const { return err_total > err.size(); }
 };
 
-// Throws Error(Errc::not_found) when the program cannot be found or started.
+// Throws Error(Errc::not_found) when the program cannot be found or started, and
+// Error(Errc::usage) when an argument holds a NUL byte (a C string would cut it short).
 ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options = {});
 
 // Looks a program up in PATH; nullopt when absent.

@@ -85,7 +85,7 @@ std::vector<std::string> Proposal::changed_files(const std::filesystem::path& co
 
 void Proposal::save(const Paths& paths) const {
   make_directories(paths.proposals_dir(), 0775);
-  write_file_atomic(paths.proposals_dir() / (id + ".json"), to_json().dump(2) + "\n", 0664);
+  write_file_atomic(paths.proposals_dir() / (id + ".json"), agntos::dump_json(to_json(), 2) + "\n", 0664);
 }
 
 Proposal Proposal::load(const Paths& paths, const std::string& id) {

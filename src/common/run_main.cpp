@@ -9,6 +9,7 @@
 
 #include "common/error.h"
 #include "common/json.h"
+#include "common/text.h"
 
 namespace agntos {
 namespace {
@@ -18,8 +19,8 @@ void report(int argc, char** argv, std::string_view code, const std::string& mes
   bool json = false;
   for (int i = 1; i < argc; ++i) json = json || std::strcmp(argv[i], "--json") == 0;
   std::cout.flush();
-  if (json) std::cout << Json{{"error", {{"code", code}, {"message", message}}}}.dump() << std::endl;
-  std::cerr << program << ": error: " << message << std::endl;
+  if (json) std::cout << agntos::dump_json(Json{{"error", {{"code", code}, {"message", message}}}}) << std::endl;
+  std::cerr << program << ": error: " << visible_text(message) << std::endl;  // messages quote paths and input
 }
 
 }  // namespace

@@ -29,7 +29,7 @@ std::string one_line(const agntos::AuditEntry& entry) {
 
 std::string details(const agntos::AuditEntry& entry) {
   std::string text = entry.id + "  " + entry.timestamp + "\n";
-  text += "action:    " + entry.action.dump() + "\n";
+  text += "action:    " + agntos::dump_json(entry.action) + "\n";
   text += "summary:   " + entry.summary + "\n";
   text += "result:    " + entry.status + (entry.error ? ": " + *entry.error : entry.message ? ": " + *entry.message : "") + "\n";
   auto optional_line = [&](const char* label, const std::optional<std::string>& value) {

@@ -18,8 +18,10 @@ std::string obtain_confirmation(bool yes, const std::optional<std::string>& appr
   if (!::isatty(STDIN_FILENO) || !::isatty(STDERR_FILENO))
     throw agntos::Error(agntos::Errc::not_confirmed,
                         "confirmation needed and there is no terminal to ask on; review the change and pass --yes");
-  std::cerr << details << (details.empty() || details.back() == '\n' ? "" : "\n") << question << " [y/N] "
-            << std::flush;
+  // The diff and summary hold text the model wrote: escape sequences in it must show, not act
+  // (a hidden line would be approved unseen).
+  std::cerr << agntos::visible_text(details) << (details.empty() || details.back() == '\n' ? "" : "\n")
+            << agntos::visible_text(question) << " [y/N] " << std::flush;
   std::string answer;
   std::getline(std::cin, answer);
   answer = agntos::to_lower(agntos::trim(answer));

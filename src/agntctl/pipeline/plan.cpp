@@ -31,7 +31,7 @@ std::string digest_of(const Plan& plan) {
                        {"summary", plan.request.summary},
                        {"changes", changes},
                        {"target_generation", agntos::json_or_null(plan.request.target_generation)}};
-  return agntos::sha256_hex(canonical.dump(-1, ' ', false, Json::error_handler_t::replace));
+  return agntos::sha256_hex(agntos::dump_json(canonical));
 }
 
 // Runs `build`; an Error it throws becomes the plan's refusal, everything else is completed.

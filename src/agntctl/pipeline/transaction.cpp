@@ -58,7 +58,7 @@ struct Journal {
   }
 
   void save(const agntos::Paths& paths) const {
-    agntos::write_file_atomic(paths.journal(), to_json().dump() + "\n", 0600);
+    agntos::write_file_atomic(paths.journal(), agntos::dump_json(to_json()) + "\n", 0600);
   }
 };
 

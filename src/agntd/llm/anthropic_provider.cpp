@@ -165,7 +165,7 @@ private:
         throw LlmError(LlmFailure::protocol, "sent tool input for " + block.call.name +
                                                  " that is not valid JSON: " + block.input_json.substr(0, 200));
     }
-    block.call.arguments_json = input.dump(-1, ' ', false, Json::error_handler_t::replace);
+    block.call.arguments_json = agntos::dump_json(input);
     m_response.tool_calls.push_back(block.call);
     m_delivered = true;
     m_sink.on_tool_call_complete(block.call);
@@ -254,7 +254,7 @@ ChatResponse AnthropicProvider::chat(const ChatRequest& request, StreamSink& sin
     http.headers.push_back({"x-api-key", *key});
     http.secrets.push_back(*key);
   }
-  http.body = request_body(request).dump(-1, ' ', false, Json::error_handler_t::replace);
+  http.body = agntos::dump_json(request_body(request));
   http.connect_timeout = m_options.connect_timeout;
   http.idle_timeout = m_options.idle_timeout;
 

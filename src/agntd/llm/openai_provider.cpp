@@ -36,7 +36,7 @@ public:
     const Json chunk = Json::parse(data, nullptr, false);
     if (chunk.is_discarded() || !chunk.is_object()) throw malformed(data);
     if (const auto error = chunk.find("error"); error != chunk.end() && !error->is_null())
-      throw LlmError(LlmFailure::endpoint, "reported an error: " + error_message_from_body(chunk.dump()));
+      throw LlmError(LlmFailure::endpoint, "reported an error: " + error_message_from_body(agntos::dump_json(chunk)));
     if (const auto choices = chunk.find("choices"); choices != chunk.end() && choices->is_array()) {
       for (const auto& choice : *choices) {
         // n > 1 is never requested: only choice 0 exists.
@@ -229,7 +229,7 @@ ChatResponse OpenAiProvider::chat(const ChatRequest& request, StreamSink& sink, 
     http.headers.push_back({"Authorization", "Bearer " + *key});
     http.secrets.push_back(*key);
   }
-  http.body = request_body(request).dump(-1, ' ', false, Json::error_handler_t::replace);
+  http.body = agntos::dump_json(request_body(request));
   http.connect_timeout = m_options.connect_timeout;
   http.idle_timeout = m_options.idle_timeout;
 

@@ -102,13 +102,13 @@ std::string error_message_from_body(std::string_view body) {
     const auto error = json.find("error");
     if (error != json.end() && error->is_object()) {
       message = agntos::json_string(*error, "message").value_or("");
-      if (message.empty()) message = error->dump();
+      if (message.empty()) message = agntos::dump_json(*error);
     } else if (error != json.end() && error->is_string()) {
       message = error->get<std::string>();
     } else if (auto text = agntos::json_string(json, "message")) {
       message = *text;
     } else if (auto detail = json.find("detail"); detail != json.end()) {
-      message = detail->is_string() ? detail->get<std::string>() : detail->dump();
+      message = detail->is_string() ? detail->get<std::string>() : agntos::dump_json(*detail);
     }
   }
   if (message.empty()) message = agntos::trim(body);
