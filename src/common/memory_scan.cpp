@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <iterator>
+#include <optional>
 #include <regex>
 #include <vector>
 
@@ -353,6 +354,39 @@ const std::vector<Pattern>& secret_patterns() {
   return patterns;
 }
 
+// std::regex (libstdc++) recurses once per character a match attempt consumes, so one long
+// run ("password=" and a megabyte of 'x') overflowed the stack of the process scanning it.
+// Every pattern therefore runs over windows of at most kWindow bytes that overlap by at least
+// kOverlap and begin and end just after whitespace where there is any (so the word boundaries
+// at their edges are real ones). A match up to kOverlap bytes long is found wherever it
+// stands; a longer one only when it fits in one window.
+constexpr size_t kWindow = 8192;
+constexpr size_t kOverlap = 1024;
+
+struct Match {
+  size_t position;
+  size_t length;
+};
+
+std::optional<Match> search(std::string_view text, const std::regex& regex) {
+  auto is_white = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  // The latest position in (from, to] that follows whitespace, else `fallback`.
+  auto after_white = [&](size_t from, size_t to, size_t fallback) {
+    for (size_t i = to; i > from; --i)
+      if (is_white(text[i - 1])) return i;
+    return fallback;
+  };
+  for (size_t start = 0;;) {
+    size_t end = std::min(text.size(), start + kWindow);
+    if (end < text.size()) end = after_white(start + kWindow / 2, end, end);
+    std::match_results<std::string_view::const_iterator> match;
+    if (std::regex_search(text.begin() + static_cast<long>(start), text.begin() + static_cast<long>(end), match, regex))
+      return Match{start + static_cast<size_t>(match.position(0)), static_cast<size_t>(match.length(0))};
+    if (end == text.size()) return std::nullopt;
+    start = after_white(end - 3 * kOverlap, end - kOverlap, end - kOverlap);  // > start: end > start + kWindow / 2
+  }
+}
+
 // Findings say where, never quote the words: a reason may itself reach a model (a refused
 // tool call), and must not carry the injection there.
 std::string at_line(size_t line) { return " on line " + std::to_string(line); }
@@ -470,10 +504,8 @@ std::optional<ScanFinding> scan(std::string_view text, int depth) {
   if (auto finding = check_characters(text, points)) return finding;
 
   for (const auto& secret : secret_patterns()) {
-    std::match_results<std::string_view::const_iterator> match;
-    if (std::regex_search(text.begin(), text.end(), match, secret.regex))
-      return ScanFinding{secret.id, "it contains " + std::string(secret.name) +
-                                        at_line(line_of_offset(text, static_cast<size_t>(match.position(0))))};
+    if (const auto match = search(text, secret.regex))
+      return ScanFinding{secret.id, "it contains " + std::string(secret.name) + at_line(line_of_offset(text, match->position))};
   }
 
   std::vector<unsigned> lines;
@@ -482,10 +514,10 @@ std::optional<ScanFinding> scan(std::string_view text, int depth) {
   auto line_in_skeleton = [&](size_t offset) { return lines.empty() ? 1 : lines[std::min(offset, lines.size() - 1)]; };
   for (const std::string* variant : {&skeleton, &leet}) {
     for (const auto& injection : injection_patterns()) {
-      std::smatch match;
-      if (injection.may_match(*variant) && std::regex_search(*variant, match, injection.regex)) {
+      if (!injection.may_match(*variant)) continue;
+      if (const auto match = search(*variant, injection.regex)) {
         // The leading boundary may have consumed the character before the phrase.
-        const auto offset = static_cast<size_t>(match.position(0)) + (match.length(0) > 1 ? 1 : 0);
+        const auto offset = match->position + (match->length > 1 ? 1 : 0);
         return ScanFinding{injection.id, "it looks like prompt injection (" + std::string(injection.name) + ")" +
                                              at_line(line_in_skeleton(offset))};
       }
