@@ -6,6 +6,8 @@
 
 #include "common/audit.h"
 #include "common/files.h"
+#include "common/process.h"
+#include "common/text.h"
 #include "support/agntctl_runner.h"
 
 namespace agntos::testing {
@@ -195,6 +197,72 @@ TEST(AgntctlFiles, TheUserSkillsDirIsWrittenByPeopleOnly) {
   result = env.run({"write", (env.root() / "link/other.md").string(), "--content", "x"});
   EXPECT_EQ(result.exit_code, 3);
   EXPECT_FALSE(std::filesystem::exists(skills / "other.md"));
+}
+
+}  // namespace
+}  // namespace agntos::testing
+
+namespace agntos::testing {
+namespace {
+
+TEST(AgntctlRobustInputs, InvalidUtf8IsAClearErrorOrReplacedNeverAnAbort) {
+  AgntctlEnv env;
+  const auto file = env.root() / "f\xff.txt";
+  write_file_atomic(file, "hi\n");
+  // The abort of issue 9: an error message holding the bad byte, printed as JSON.
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"edit", file.string(), "--old", "absent", "--new", "x", "--json"},
+        {"propose", "install", "htop", "--prompt", "a\xff" "b", "--json"},
+        {"memory", "add", "user", "--content", "\xc0\xaf", "--json"}}) {
+    const auto result = env.run(args);
+    EXPECT_EQ(result.exit_code, 2) << args[0] << ": " << result.err;
+    EXPECT_EQ(result.json()["error"]["code"], "usage") << result.out;
+    EXPECT_NE(result.err.find("not valid UTF-8"), std::string::npos) << result.err;
+  }
+  // File contents that are not UTF-8 are shown replaced in JSON.
+  write_file_atomic(env.root() / "latin1.txt", "caf\xe9\n");
+  const auto read = env.run({"read", (env.root() / "latin1.txt").string(), "--json"});
+  EXPECT_EQ(read.exit_code, 0) << read.err;
+  EXPECT_EQ(read.json()["lines"][0]["text"], "caf\xef\xbf\xbd");
+}
+
+TEST(AgntctlTerminal, EscapeSequencesInAFileShowInsteadOfActing) {
+  AgntctlEnv env;
+  write_file_atomic(env.root() / "trap.txt", "safe line\n\x1b[2K\x1b[1Gsecond\n");
+  const auto read = env.run({"read", (env.root() / "trap.txt").string()});
+  EXPECT_EQ(read.out.find('\x1b'), std::string::npos);
+  EXPECT_NE(read.out.find("^[[2K^[[1Gsecond"), std::string::npos) << read.out;
+  const auto error = env.run({"read", (env.root() / "no\x1b]0;title\x07.txt").string()});
+  EXPECT_EQ(error.err.find('\x1b'), std::string::npos) << error.err;
+  EXPECT_NE(error.err.find("^[]0;title^G"), std::string::npos) << error.err;
+}
+
+TEST(AgntctlTerminal, TheApplyPromptShowsEscapeSequencesInTheDiff) {
+  AgntctlEnv env;
+  env.use_profile_backend();
+  // The route of issue 9: a comment that erases its line and shows a harmless one in its place.
+  const std::string module =
+      "{ ... }: {\n  # \x1b[2K\x1b[1G  # only a comment\n  users.users.mallory.extraGroups = [ \"wheel\" ];\n}\n";
+  const auto proposed = env.run({"propose", "--module", "modules/trap.nix", "--nix", module, "--json"});
+  ASSERT_EQ(proposed.exit_code, 0) << proposed.out << proposed.err;
+  const std::string id = proposed.json()["id"];
+  if (!find_program("script")) GTEST_SKIP() << "script(1) is not installed";
+
+  // Answer "n" at a real terminal: script(1) gives agntctl a pseudo-terminal.
+  ProcessOptions options;
+  for (const auto& [name, value] : env.env) options.env_set[name] = value;
+  options.env_set["AGNTOS_CONFIG_DIR"] = env.config_dir().string();
+  options.env_set["AGNTOS_STATE_DIR"] = env.state_dir().string();
+  options.env_set["AGNTOS_DATA_DIR"] = source_dir().string();
+  options.stdin_text = "n\n";
+  options.timeout = std::chrono::seconds(120);
+  const auto result = run_process({"script", "-qec", agntctl_binary().string() + " apply " + id, "/dev/null"}, options);
+  const std::string shown = result.out + result.err;
+  EXPECT_NE(shown.find("Apply"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("^[[2K^[[1G"), std::string::npos) << visible_text(shown);
+  EXPECT_EQ(shown.find("\x1b[2K"), std::string::npos) << visible_text(shown);
+  EXPECT_NE(shown.find("wheel"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(env.config_dir() / "modules/trap.nix"));
 }
 
 }  // namespace

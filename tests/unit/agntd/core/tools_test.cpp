@@ -128,3 +128,30 @@ TEST(Tools, CapOutputKeepsShortTextAndMarksCutText) {
 
 }  // namespace
 }  // namespace agntd
+
+namespace agntd {
+namespace {
+
+TEST(Tools, ANulInAnArgumentIsRefusedNotCutShort) {
+  // argv cannot carry a NUL: "/tmp/a\0/etc/x" would silently become "/tmp/a".
+  for (const auto& [name, args] : std::vector<std::pair<std::string, Json>>{
+           {"edit_file", Json{{"path", std::string("/tmp/a\0b", 8)}, {"old", "x"}, {"new", "y"}}},
+           {"edit_file", Json{{"path", "/tmp/a"}, {"old", std::string("x\0y", 3)}, {"new", "y"}}},
+           {"read_file", Json{{"path", std::string("/etc/hostname\0.txt", 18)}}},
+           {"run_bash", Json{{"command", std::string("echo a\0; rm -rf ~", 17)}}},
+           {"propose", Json{{"intent", std::string("install htop\0btop", 17)}}}}) {
+    try {
+      find_tool(name)->build(args, ToolContext{});
+      ADD_FAILURE() << name << " accepted a NUL";
+    } catch (const agntos::Error& e) {
+      EXPECT_EQ(e.code(), agntos::Errc::usage);
+      EXPECT_NE(std::string(e.what()).find("NUL"), std::string::npos) << e.what();
+    }
+  }
+  // write_file's content goes through stdin, where any byte is fine.
+  const auto write = find_tool("write_file")->build(Json{{"path", "/tmp/a"}, {"content", std::string("a\0b", 3)}}, {});
+  EXPECT_EQ(write.stdin_text, std::string("a\0b", 3));
+}
+
+}  // namespace
+}  // namespace agntd
