@@ -58,8 +58,11 @@ TEST(StateDirModes, TheDaemonAndAgntctlKeepConversationsPrivateUnderTheUsualUmas
     client.send(Json{{"type", "approve"}, {"request_id", approval["request_id"]}});
     client.expect("turn_complete");
     // While the daemon runs, the WAL files exist too.
-    for (const char* file : {"sessions.db", "sessions.db-wal", "sessions.db-shm"})
-      if (fs::exists(state / file)) EXPECT_EQ(mode_of(state / file), 0600u) << file;
+    for (const char* file : {"sessions.db", "sessions.db-wal", "sessions.db-shm"}) {
+      if (fs::exists(state / file)) {
+        EXPECT_EQ(mode_of(state / file), 0600u) << file;
+      }
+    }
   }
   ASSERT_EQ(env.run({"memory", "add", "user", "--section", "Editor", "--content", "prefers helix"}).exit_code, 0);
   ASSERT_EQ(env.run({"audit", "search", "htop"}).exit_code, 0);
