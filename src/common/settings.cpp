@@ -31,7 +31,8 @@ void read_string(const toml::table& table, const char* key, std::string& out, st
 void read_int(const toml::table& table, const char* key, long& out, const std::string& where) {
   const toml::node* node = table.get(key);
   if (!node) return;
-  const auto value = node->value<int64_t>();
+  // Only an integer node: toml++ converts a float to int64_t before checking its range.
+  const auto value = node->is_integer() ? node->value<int64_t>() : std::nullopt;
   if (!value || *value <= 0) throw Error(Errc::failed, where + ": " + key + " must be a positive integer");
   out = static_cast<long>(*value);
 }

@@ -59,5 +59,20 @@ TEST(Settings, BadValuesNameTheKey) {
   EXPECT_THROW(Settings::load(paths_in(dir)), Error);
 }
 
+// Found by fuzz/settings_fuzzer: toml++ converted a float to int64_t before checking its range
+// (1e34: undefined behaviour). Limits are integers; a float is refused like any other type.
+TEST(Settings, AFloatLimitIsRefusedNotConverted) {
+  testing::TempDir dir;
+  for (const char* value : {"4000.0", "1e34", "-1e34", "nan", "inf"}) {
+    write_file_atomic(dir / "agntos.toml", std::string("[limits]\nmemory_chars = ") + value + "\n");
+    try {
+      Settings::load(paths_in(dir));
+      ADD_FAILURE() << "memory_chars = " << value << " was accepted";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("memory_chars must be a positive integer"), std::string::npos) << e.what();
+    }
+  }
+}
+
 }  // namespace
 }  // namespace agntos
