@@ -2,7 +2,8 @@
 // models.toml (src/common/models_config.h). The input is the file. ModelsConfig::parse either
 // gives a config whose routes all name a profile and whose network profiles have an http(s)
 // endpoint and a model, or throws agntos::Error. The line editor behind 'agntctl model'
-// never fails on any text, and leaves the text unchanged when it is asked to change nothing.
+// never fails on any text, leaves the text unchanged when it is asked to change nothing, and
+// turns a valid file into a valid file in which the profile it added serves the route it set.
 
 #include "common/error.h"
 #include "common/models_config.h"
@@ -34,8 +35,14 @@ void check_config(const ModelsConfig& config) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text = fuzz::as_text(data, size);
+  bool valid = false;
+  bool editable = true;
   try {
-    check_config(ModelsConfig::parse(text, "models.toml"));
+    const auto config = ModelsConfig::parse(text, "models.toml");
+    check_config(config);
+    valid = true;
+    // agntctl refuses to edit a profile that is not written as its own table.
+    editable = !config.find("fuzz") || ModelsTomlEditor(text).has_profile_table("fuzz");
   } catch (const agntos::Error&) {
   }
 
@@ -44,13 +51,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!expected.empty() && expected.back() != '\n') expected += '\n';
   FUZZ_CHECK(untouched.text() == expected);
 
+  // What 'agntctl model add fuzz ...' then 'agntctl model route chat fuzz' do to a valid file.
   ModelsTomlEditor editor(text);
   editor.set_profile("fuzz", {{"provider", "openai"}, {"endpoint", "http://127.0.0.1:1/v1"}, {"model", "m"}});
   editor.set_route("chat", "fuzz");
-  FUZZ_CHECK(editor.has_profile_table("fuzz"));
   try {
-    (void)ModelsConfig::parse(editor.text(), "models.toml");
+    const auto edited = ModelsConfig::parse(editor.text(), "models.toml");
+    const auto profile = edited.resolve("chat");
+    FUZZ_CHECK(profile.name == "fuzz" && profile.endpoint == "http://127.0.0.1:1/v1" && profile.model == "m");
   } catch (const agntos::Error&) {
+    FUZZ_CHECK(!valid || !editable);
   }
   (void)editor.remove_route("chat");
   (void)editor.remove_profile("fuzz");

@@ -3,10 +3,12 @@
 // text is untrusted. The input is the file. Properties: parse_json either gives a value or
 // throws agntos::Error; Proposal::from_json either gives a proposal or throws agntos::Error;
 // an accepted proposal saves (the dump Proposal::save does) and loads back to the same
-// proposal; Proposal::all skips the file when it is malformed and lists it otherwise.
+// proposal, and its summary passes through the prompt scanner as agntd puts it in a prompt;
+// Proposal::all skips the file when it is malformed and lists it otherwise.
 
 #include "common/error.h"
 #include "common/json.h"
+#include "common/memory_scan.h"
 #include "common/proposal.h"
 #include "fuzz_support.h"
 
@@ -25,6 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string saved = proposal.to_json().dump(2) + "\n";  // as Proposal::save writes it
     const Proposal loaded = Proposal::from_json(agntos::parse_json(saved, "proposal"));
     FUZZ_CHECK(loaded.to_json() == proposal.to_json());
+    (void)agntos::scan_prompt_text(proposal.summary);  // what agntd does before the summary enters a prompt
   } catch (const agntos::Error&) {
   }
 
