@@ -162,7 +162,8 @@ Json tool_result_message(const llm::ToolCall& call, const ToolOutcome& outcome) 
 Json approval_request_message(const ApprovalRequest& request) {
   return Json{{"type", "approval_request"}, {"request_id", request.request_id}, {"kind", request.kind},
               {"proposal_id", agntos::json_or_null(request.proposal_id)}, {"summary", request.summary},
-              {"effect", request.effect}, {"diff", request.diff}, {"digest", request.digest}};
+              {"effect", request.effect}, {"closure", request.closure}, {"diff", request.diff},
+              {"digest", request.digest}};
 }
 
 Json progress_message(std::string_view text) { return Json{{"type", "progress"}, {"text", text}}; }

@@ -117,8 +117,9 @@ public:
   void on_progress(std::string_view text) override { write_out(STDERR_FILENO, m_progress.feed(text)); }
 
   ApprovalDecision request_approval(const ApprovalRequest& request, const std::atomic<bool>& cancel) override {
-    write_out(STDERR_FILENO, "\n" + agntos::visible_text(request.summary) + "\n" + agntos::visible_text(request.effect) +
-                                 "\n\n" + agntos::visible_text(request.diff) + (request.diff.ends_with("\n") ? "" : "\n") +
+    write_out(STDERR_FILENO, "\n" + agntos::visible_text(request.summary) + "\n" + agntos::visible_text(request.effect) + "\n" +
+                                 (request.closure.empty() ? "" : "\n" + agntos::visible_text(request.closure) + "\n") +
+                                 "\n" + agntos::visible_text(request.diff) + (request.diff.ends_with("\n") ? "" : "\n") +
                                  (request.kind == "apply" ? "Apply? [y/N] " : "Roll back? [y/N] "));
     std::string answer;
     const auto deadline = std::chrono::steady_clock::now() + approval_timeout_from_environment();

@@ -165,6 +165,10 @@ ApprovalRequest AgntctlTools::describe(const ToolSpec& tool, const Json& args) {
   request.effect = plan->value("effect", std::string());
   request.diff = plan->value("diff", std::string());
   request.digest = plan->value("digest", std::string());
+  if (const Json& closure = (*plan)["closure"]; closure.is_object()) request.closure = closure.value("text", std::string());
+  if (const Json& system = (*plan)["store_path"]; system.is_string() && request.kind == "apply") request.store_path = system;
+  if (const Json& system = (*plan)["store_path"]; system.is_string() && args.value("action", "") == "undo")
+    request.store_path = system;
   return request;
 }
 

@@ -40,7 +40,9 @@ struct ApprovalRequest {
   std::string summary;
   std::string effect;  // what happens, in words (which change an undo chose, and why)
   std::string diff;    // the config tree diff, recomputed from content by agntctl's plan
-  std::string digest;  // the plan digest; the yes is bound to it (agntctl --digest)
+  std::string closure;  // packages added, removed and changed by the built system, in words
+  std::string digest;   // the plan digest; the yes is bound to it (agntctl --digest)
+  std::optional<std::string> store_path;  // the system built for the plan, activated as is
 };
 
 struct ApprovalDecision {

@@ -88,6 +88,8 @@ void approval_options(ToolInvocation& invocation, const ToolContext& context) {
   invocation.args.push_back("--yes");
   invocation.args.push_back("--approved-by=" + *context.approved_by);
   if (context.approved_digest) invocation.args.push_back("--digest=" + *context.approved_digest);
+  if (context.approved_digest && context.approved_system)
+    invocation.args.push_back("--store-path=" + *context.approved_system);
 }
 
 ToolInvocation build_inspect(const Json& args, const ToolContext&) {

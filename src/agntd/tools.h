@@ -33,6 +33,7 @@ struct ToolContext {
   std::string model;        // --model
   std::optional<std::string> approved_by;      // set by the approval gate: "client:<uid>" or "tty"
   std::optional<std::string> approved_digest;  // the plan digest the user approved (--digest)
+  std::optional<std::string> approved_system;  // the store path built for that plan (--store-path)
   bool plan_only = false;                      // build the gated command's --plan instead
 };
 

@@ -66,6 +66,7 @@ ToolOutcome run_call(const llm::ToolCall& call, const Json& args, const TurnInpu
                                         ". Do not retry unless the user asks.");
     context.approved_by = decision.approved_by;
     context.approved_digest = request.digest;
+    context.approved_system = request.store_path;
   }
   // Rebuild output arrives in pieces as small as one character: pass it on by whole lines.
   std::string pending;

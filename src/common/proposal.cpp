@@ -48,6 +48,7 @@ Json Proposal::to_json() const {
               {"changes", change_list},
               {"base", base},
               {"validation", validation},
+              {"closure", closure},
               {"diff", diff},
               {"rollback_guidance", rollback_guidance}};
 }
@@ -69,6 +70,7 @@ Proposal Proposal::from_json(const Json& value) {
     for (const auto& change : *it) proposal.changes.push_back(FileChange::from_json(change));
   proposal.base = json_string(value, "base").value_or("");
   if (auto it = value.find("validation"); it != value.end()) proposal.validation = *it;
+  if (auto it = value.find("closure"); it != value.end()) proposal.closure = *it;
   proposal.diff = json_string(value, "diff").value_or("");
   proposal.rollback_guidance = json_string(value, "rollback_guidance").value_or("");
   if (proposal.id.empty() || proposal.changes.empty())

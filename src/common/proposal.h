@@ -44,6 +44,7 @@ struct Proposal {
   std::vector<FileChange> changes;
   std::string base;  // tree hash of the config dir when proposed (informational)
   Json validation = Json::object();
+  Json closure = nullptr;  // the closure diff of the built system (agntctl's ClosureDiff), or null
   std::string diff;  // as shown at propose time; never shown again (plans recompute it)
   std::string rollback_guidance;
 

@@ -125,7 +125,8 @@ TEST(AgntctlInspect, AgntosListsModulesAndProposalsAndSurvivesAMalformedOne) {
                     MakeParents::yes);
   write_file_atomic(env.config_dir() / "packages/README", "not a module\n");
   write_file_atomic(env.config_dir() / "proposals/p-1a2b.json",
-                    R"({"id":"p-1a2b","created_at":"2026-11-24T10:00:00.123Z","summary":"Install package: btop"})",
+                    R"({"id":"p-1a2b","created_at":"2026-11-24T10:00:00.123Z","summary":"Install package: btop",)"
+                    R"("changes":[{"path":"packages/btop.nix","action":"write","content":"{ }","expected_hash":null}]})",
                     0644, MakeParents::yes);
   write_file_atomic(env.config_dir() / "proposals/p-broken.json", "{\"id\": ");
   write_file_atomic(env.config_dir() / "models.toml", "[default]\nprovider = \"offline\"\n");

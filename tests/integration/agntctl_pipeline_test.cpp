@@ -7,6 +7,7 @@
 #include "common/audit.h"
 #include "common/files.h"
 #include "common/process.h"
+#include "common/text.h"
 #include "support/agntctl_runner.h"
 
 namespace agntos::testing {
@@ -242,22 +243,50 @@ protected:
   static constexpr const char* kOriginal = "# hand-written \t trailing space \n{ pkgs, ... }: { environment.systemPackages = [ pkgs.hello ]; }";
 };
 
-TEST_F(PipelineFailure, EvaluationErrorRestoresFilesExactly) {
-  const auto id = propose({"--module", "packages/hello.nix", "--nix",
+// Evaluation and build errors surface in the plan, before anyone is asked and before any file
+// is written (issue 10): propose --no-build lets them through to apply.
+TEST_F(PipelineFailure, EvaluationErrorIsRefusedBeforeAnythingIsWritten) {
+  const auto id = propose({"--no-build", "--module", "packages/hello.nix", "--nix",
                            "{ pkgs, ... }: { environment.systemPackages = [ pkgs.hellooo ]; }", "--module",
                            "modules/extra.nix", "--nix", "{ ... }: { }"});
   const auto result = apply(id);
-  expect_restored(result, "attribute 'hellooo' missing");
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  EXPECT_NE(result.err.find("attribute 'hellooo' missing"), std::string::npos) << result.err;
+  EXPECT_EQ(read_file(env.config_dir() / "packages/hello.nix"), kOriginal);
+  EXPECT_FALSE(fs::exists(env.config_dir() / "modules/extra.nix"));
+  EXPECT_FALSE(fs::exists(env.config_dir() / ".agntos-journal.json"));
   EXPECT_TRUE(fs::exists(env.config_dir() / "proposals" / (id + ".json")));  // kept for another try
 }
 
-TEST_F(PipelineFailure, BuildFailureRestoresFilesAndGeneration) {
+TEST_F(PipelineFailure, BuildFailureIsRefusedBeforeAnythingIsWritten) {
+  ASSERT_EQ(apply(propose({"install", "htop"})).exit_code, 0);  // generation 1
+  const auto id = propose({"--no-build", "--module", "packages/hello.nix", "--nix",
+                           "{ pkgs, ... }: { environment.systemPackages = [ pkgs.agntos-test-broken ]; }"});
+  const auto result = apply(id);
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  EXPECT_NE(result.err.find("agntos-test-broken"), std::string::npos) << result.err;
+  EXPECT_EQ(read_file(env.config_dir() / "packages/hello.nix"), kOriginal);
+  EXPECT_TRUE(installed("htop"));
+}
+
+// An activation that fails after the new generation was made: files restored byte-exactly and
+// the previous generation running again. nix-env is wrapped (the process seam) so that it sets
+// the profile and then reports a failure.
+TEST_F(PipelineFailure, ActivationFailureRestoresFilesAndGeneration) {
   ASSERT_EQ(apply(propose({"install", "htop"})).exit_code, 0);  // generation 1
   const auto id = propose({"--module", "packages/hello.nix", "--nix",
-                           "{ pkgs, ... }: { environment.systemPackages = [ pkgs.agntos-test-broken ]; }"});
-  // The module was replaced by apply above? No: hello.nix is hand-written and still there.
-  expect_restored(apply(id), "failed");
+                           "{ pkgs, ... }: { environment.systemPackages = [ pkgs.btop ]; }"});
+  const auto shim = env.root() / "shim";
+  fs::create_directories(shim);
+  const auto real = run_process({"sh", "-c", "command -v nix-env"}).out;
+  write_file_atomic(shim / "nix-env",
+                    "#!/bin/sh\n" + std::string(trim(real)) +
+                        " \"$@\" || exit $?\ncase \"$*\" in *--set*) echo 'activation failed (test)' >&2; exit 1;; esac\n",
+                    0755);
+  env.env["PATH"] = shim.string() + ":" + std::getenv("PATH");
+  expect_restored(apply(id), "activation failed (test)");
   EXPECT_TRUE(installed("htop"));
+  EXPECT_FALSE(installed("btop"));
   EXPECT_EQ(audit().back().generation_after, 1);
 }
 

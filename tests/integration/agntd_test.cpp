@@ -559,7 +559,10 @@ TEST(AgntdTools, EveryToolInvocationIsAcceptedByAgntctl) {
       {"edit_file", {{"path", file}, {"old", "alpha"}, {"new", "gamma"}, {"all", true}}},
       {"run_bash", {{"command", "echo hi"}, {"timeout", 5}}},
   };
-  ToolContext context{"install htop", "s-1", "offline", std::nullopt, std::nullopt, false};
+  ToolContext context;
+  context.user_prompt = "install htop";
+  context.session_id = "s-1";
+  context.model = "offline";
   for (const auto& [name, args] : calls) {
     const auto invocation = find_tool(name)->build(args, context);
     const auto result = env.run(invocation.args, invocation.stdin_text);

@@ -15,17 +15,20 @@ Output run_apply(Invocation& inv) {
                "failure every file is restored exactly. A proposal is stale only when a file it writes or\n"
                "deletes changed since it was made.\n"
                "  --plan      print what apply would do (summary, diff, effect, refusal, digest); change nothing\n"
-               "  --digest D  apply only if the plan still has digest D (what the human approved)"};
+               "  --digest D  apply only if the plan still has digest D (what the human approved)\n"
+               "  --store-path S  with --digest: activate the system S that was built for the plan"};
   std::string id;
   bool yes = false;
   bool plan_only = false;
   std::optional<std::string> approved_by;
   std::optional<std::string> digest;
+  std::optional<std::string> store_path;
   app.add_option("id", id, "proposal id (p-...)")->required();
   app.add_flag("--yes,-y", yes, "do not ask: the change was reviewed");
   app.add_option("--approved-by", approved_by, "who approved, recorded in the audit entry (with --yes)");
   app.add_flag("--plan", plan_only, "print the plan and change nothing");
   app.add_option("--digest", digest, "the plan digest that was approved");
+  app.add_option("--store-path", store_path, "the store path of the approved plan (with --digest)");
   inv.parse(app);
 
   const auto& paths = inv.paths();
@@ -35,18 +38,19 @@ Output run_apply(Invocation& inv) {
   if (plan_only) {
     const auto plan = [&] {
       agntos::FileLock lock(paths.config_lock(), agntos::default_lock_timeout(), "config dir " + paths.config_dir.string());
-      return plan_apply(paths, *backend, id);
+      return plan_apply(paths, *backend, id, Build::yes);
     }();
     return Output{plan.to_json(), plan.to_text()};
   }
 
   agntos::FileLock lock(paths.config_lock(), agntos::default_lock_timeout(), "config dir " + paths.config_dir.string());
   lock.share_with_children();
-  const auto plan = plan_apply(paths, *backend, id);
+  auto plan = plan_apply(paths, *backend, id, pinned_build(digest, store_path));
+  if (store_path) plan.pin(*store_path);
   plan.require(digest);
   auto request = plan.request;
   request.approved_by = obtain_confirmation(yes, approved_by, "Apply " + id + " (" + plan.summary + ")?",
-                                            plan.effect + "\n\n" + plan.diff);
+                                            plan_details(plan));
   std::fprintf(stderr, "Applying %s with the %s backend...\n", id.c_str(), backend->name().c_str());
   const auto entry = run_transaction(paths, *backend, request, stderr_progress());
 

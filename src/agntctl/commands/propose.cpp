@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "agntctl/commands.h"
+#include "agntctl/pipeline/closure_diff.h"
 #include "agntctl/pipeline/transaction.h"
 #include "common/proposal.h"
 #include "agntctl/pipeline/validation.h"
@@ -66,7 +67,7 @@ Output run_propose(Invocation& inv) {
   std::optional<std::string> rationale;
   std::optional<std::string> session_id;
   std::optional<std::string> model;
-  bool check = false;
+  bool no_build = false;
   // allow_extra_args(false): take every value verbatim. Otherwise CLI11 reads "[22,80]" or a
   // module text starting with '[' as its own list syntax and splits it.
   // The intent words are what is left after the options, taken verbatim.
@@ -83,7 +84,7 @@ Output run_propose(Invocation& inv) {
   app.add_option("--rationale", rationale, "why this change answers the request (stored and audited)");
   app.add_option("--session-id", session_id, "agntd session that proposed it");
   app.add_option("--model", model, "model that proposed it");
-  app.add_flag("--check", check, "also dry-build the whole configuration through the rebuild backend");
+  app.add_flag("--no-build", no_build, "do not build the system now (apply builds it before asking)");
   inv.parse(app);
   words = app.remaining();
   for (const auto& word : words)
@@ -203,7 +204,9 @@ Output run_propose(Invocation& inv) {
     proposal.base = tree_hash(paths.config_dir);
     proposal.diff = diff_changes(paths.config_dir, changes);
   }
-  proposal.validation = validate_changes(paths, settings, changes, ValidationOptions{packages, check});
+  proposal.validation = validate_changes(paths, settings, changes, ValidationOptions{packages, !no_build});
+  if (const Json& system = proposal.validation["system"]; system.is_string())
+    proposal.closure = closure_diff(make_backend(paths, settings)->running_system(), system.get<std::string>()).to_json();
   proposal.rollback_guidance =
       "After applying: 'agntctl rollback undo <audit-id>' restores exactly the files this proposal changes; "
       "'agntctl rollback generation' returns the whole system to the previous generation.";
@@ -215,6 +218,7 @@ Output run_propose(Invocation& inv) {
   for (const auto& checked : proposal.validation["checks"])
     output.text += std::string("  ") + (checked["ok"].is_null() ? "- " : "✓ ") + checked["check"].get<std::string>() +
                    ": " + checked["detail"].get<std::string>() + "\n";
+  if (proposal.closure.is_object()) output.text += "\n" + proposal.closure["text"].get<std::string>() + "\n";
   output.text += "\n" + proposal.diff + "\nApply with: agntctl apply " + proposal.id + "\n";
   return output;
 }

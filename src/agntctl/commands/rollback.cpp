@@ -56,12 +56,14 @@ Output run_rollback(Invocation& inv) {
   std::optional<std::string> approved_by;
   std::optional<std::string> digest;
   std::optional<std::string> prompt;
+  std::optional<std::string> store_path;
   app.add_option("action", action, "list | undo | generation")->check(CLI::IsMember({"list", "undo", "generation"}));
   app.add_option("target", target, "audit id for undo, generation number for generation");
   app.add_flag("--yes,-y", yes, "do not ask: the change was reviewed");
   app.add_option("--approved-by", approved_by, "who approved, recorded in the audit entry (with --yes)");
   app.add_flag("--plan", plan_only, "print what undo or generation would do and change nothing");
   app.add_option("--digest", digest, "the plan digest that was approved");
+  app.add_option("--store-path", store_path, "with --digest and undo: activate the system S built for the plan");
   app.add_option("--prompt", prompt, "the user's words that asked for this, recorded in the audit entry");
   inv.parse(app);
 
@@ -74,23 +76,24 @@ Output run_rollback(Invocation& inv) {
   }
 
   require_config_dir(paths);
-  auto make = [&] {
-    return action == "undo" ? plan_undo(paths, *backend, target, prompt)
+  auto make = [&](Build build) {
+    return action == "undo" ? plan_undo(paths, *backend, target, prompt, build)
                             : plan_generation(paths, *backend, target, prompt);
   };
   if (plan_only) {
     const auto plan = [&] {
       agntos::FileLock lock(paths.config_lock(), agntos::default_lock_timeout(), "config dir " + paths.config_dir.string());
-      return make();
+      return make(Build::yes);
     }();
     return Output{plan.to_json(), plan.to_text()};
   }
   agntos::FileLock lock(paths.config_lock(), agntos::default_lock_timeout(), "config dir " + paths.config_dir.string());
   lock.share_with_children();
-  const auto plan = make();
+  auto plan = make(pinned_build(digest, store_path));
+  if (store_path && action == "undo") plan.pin(*store_path);
   plan.require(digest);
   auto request = plan.request;
-  request.approved_by = obtain_confirmation(yes, approved_by, plan.summary + "?", plan.effect + "\n\n" + plan.diff);
+  request.approved_by = obtain_confirmation(yes, approved_by, plan.summary + "?", plan_details(plan));
   std::fprintf(stderr, "%s...\n", request.summary.c_str());
   const auto entry = run_transaction(paths, *backend, request, stderr_progress());
 

@@ -88,20 +88,32 @@ public:
   std::vector<Generation> generations() const override { return profile_generations(m_profile); }
 
   void rebuild(const fs::path& config_dir, const ProgressSink& progress) override {
-    agntos::make_directories(m_profile.parent_path());
-    std::string out_path;
-    // The out-link is a GC root, so the result survives until nix-env has registered it.
-    run_step(evaluation(config_dir),
-             build_argv("nix-build", config_dir, {"--out-link", (m_profile.parent_path() / ".last-build").string()}),
-             progress, &out_path);
-    if (out_path.empty()) throw Error(Errc::rebuild_failed, "nix-build printed no result path");
-    progress("activating " + out_path + "\n");
-    run_step(agntos::restricted_nix({}), {"nix-env", "--profile", m_profile.string(), "--set", out_path}, progress);
+    activate(*build(config_dir, progress), progress);
   }
 
-  void check(const fs::path& tree_dir, const ProgressSink& progress) override {
-    std::string drv;
-    run_step(evaluation(tree_dir), build_argv("nix-instantiate", tree_dir, {}), progress, &drv);
+  std::optional<std::string> build(const fs::path& tree_dir, const ProgressSink& progress) override {
+    agntos::make_directories(m_profile.parent_path(), 0700);
+    std::string out_path;
+    // The out-link is a GC root, so the result survives until it is activated (or replaced
+    // by the next build); the system does not depend on where the tree was built from.
+    run_step(evaluation(tree_dir),
+             build_argv("nix-build", tree_dir, {"--out-link", (m_profile.parent_path() / ".last-build").string()}),
+             progress, &out_path);
+    if (out_path.empty()) throw Error(Errc::rebuild_failed, "nix-build printed no result path");
+    return out_path;
+  }
+
+  void activate(const std::string& store_path, const ProgressSink& progress) override {
+    agntos::make_directories(m_profile.parent_path(), 0700);
+    progress("activating " + store_path + "\n");
+    run_step(agntos::restricted_nix({}), {"nix-env", "--profile", m_profile.string(), "--set", store_path}, progress);
+  }
+
+  std::optional<std::string> system_of(long long generation) const override {
+    std::error_code ec;
+    const auto target = fs::read_symlink(m_profile.string() + "-" + std::to_string(generation) + "-link", ec);
+    if (ec) return std::nullopt;
+    return target.string();
   }
 
   void switch_to_generation(long long number, const ProgressSink& progress) override {
@@ -160,8 +172,19 @@ public:
     run_step(agntos::system_nix(), privileged(rebuild_argv(m_settings.rebuild.mode)), progress);
   }
 
-  void check(const fs::path&, const ProgressSink& progress) override {
-    run_step(agntos::system_nix(), privileged(rebuild_argv("dry-build")), progress);
+  std::optional<std::string> build(const fs::path&, const ProgressSink&) override { return std::nullopt; }
+
+  void activate(const std::string& store_path, const ProgressSink& progress) override {
+    run_step(agntos::system_nix(), privileged({"nix-env", "--profile", kSystem, "--set", store_path}), progress);
+    run_step(agntos::system_nix(), privileged({store_path + "/bin/switch-to-configuration", m_settings.rebuild.mode}),
+             progress);
+  }
+
+  std::optional<std::string> system_of(long long generation) const override {
+    std::error_code ec;
+    const auto target = fs::read_symlink(std::string(kSystem) + "-" + std::to_string(generation) + "-link", ec);
+    if (ec) return std::nullopt;
+    return target.string();
   }
 
   void switch_to_generation(long long number, const ProgressSink& progress) override {

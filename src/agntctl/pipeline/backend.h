@@ -44,8 +44,19 @@ public:
   virtual std::vector<Generation> generations() const = 0;
   // Builds the config dir and makes it the running generation.
   virtual void rebuild(const std::filesystem::path& config_dir, const ProgressSink& progress) = 0;
-  // Evaluates (dry build) the module tree in `tree_dir` without activating anything.
-  virtual void check(const std::filesystem::path& tree_dir, const ProgressSink& progress) = 0;
+  // Builds the module tree in `tree_dir` (a private copy, never the config dir) without
+  // activating anything and returns the system's store path; nullopt when this backend cannot
+  // build a copy (nixos: the system configuration imports the config dir itself, so
+  // nixos-rebuild builds at apply). Throws Error(Errc::rebuild_failed) with Nix's message.
+  virtual std::optional<std::string> build(const std::filesystem::path& tree_dir, const ProgressSink& progress) = 0;
+  // Makes a store path returned by build() the running generation, with no evaluation.
+  virtual void activate(const std::string& store_path, const ProgressSink& progress) = 0;
+  // The store path of generation N (nullopt: no such generation), and of the running one.
+  virtual std::optional<std::string> system_of(long long generation) const = 0;
+  std::optional<std::string> running_system() const {
+    const auto current = current_generation();
+    return current ? system_of(*current) : std::nullopt;
+  }
   // Makes generation N the running one.
   virtual void switch_to_generation(long long number, const ProgressSink& progress) = 0;
   // Leaves no generation running: undoes an interrupted first activation, when there was no

@@ -5,6 +5,8 @@
 #include <map>
 
 #include "agntctl/pipeline/change_set.h"
+#include "agntctl/pipeline/closure_diff.h"
+#include "agntctl/pipeline/staged_tree.h"
 #include "agntctl/pipeline/history.h"
 #include "agntctl/pipeline/validation.h"
 #include "common/audit.h"
@@ -30,18 +32,19 @@ std::string digest_of(const Plan& plan) {
                        {"target", agntos::json_or_null(plan.target)},
                        {"summary", plan.request.summary},
                        {"changes", changes},
-                       {"target_generation", agntos::json_or_null(plan.request.target_generation)}};
+                       {"target_generation", agntos::json_or_null(plan.request.target_generation)},
+                       {"store_path", agntos::json_or_null(plan.store_path)}};
   return agntos::sha256_hex(agntos::dump_json(canonical));
 }
 
-// Runs `build`; an Error it throws becomes the plan's refusal, everything else is completed.
-template <typename Build>
-Plan make_plan(std::string kind, std::optional<std::string> target, const agntos::Paths& paths, Build build) {
+// Runs `fill`; an Error it throws becomes the plan's refusal, everything else is completed.
+template <typename Fill>
+Plan make_plan(std::string kind, std::optional<std::string> target, const agntos::Paths& paths, Fill fill) {
   Plan plan;
   plan.kind = std::move(kind);
   plan.target = std::move(target);
   try {
-    build(plan);
+    fill(plan);
     if (plan.summary.empty()) plan.summary = plan.request.summary;
     plan.diff = diff_changes(paths.config_dir, plan.request.changes);
     plan.digest = digest_of(plan);
@@ -50,6 +53,24 @@ Plan make_plan(std::string kind, std::optional<std::string> target, const agntos
     plan.digest.clear();
   }
   return plan;
+}
+
+// Builds the tree as it would be after `changes` in a private copy and says what it changes.
+void build_system(Plan& plan, const agntos::Paths& paths, Backend& backend, Build build) {
+  if (build == Build::no) return;
+  const StagedTree staged(paths.config_dir, plan.request.changes);
+  std::optional<std::string> system;
+  std::string log;
+  try {
+    system = backend.build(staged.dir(), [&](std::string_view chunk) { log += chunk; });
+  } catch (const Error& e) {
+    throw Error(Errc::validation, "the " + backend.name() + " backend cannot build the system with this change:\n" +
+                                      in_config_terms(e.what(), staged.dir(), paths.config_dir));
+  }
+  if (!system) return;  // this backend builds at apply
+  plan.store_path = system;
+  plan.request.store_path = system;
+  plan.closure = closure_diff(backend.running_system(), *system).to_json();
 }
 
 std::string files_in_words(const std::vector<FileChange>& changes) {
@@ -70,6 +91,8 @@ Json Plan::to_json() const {
               {"summary", refusal ? Json() : Json(summary)},
               {"diff", refusal ? Json() : Json(diff)},
               {"effect", refusal ? Json() : Json(effect)},
+              {"store_path", refusal ? Json() : agntos::json_or_null(store_path)},
+              {"closure", refusal ? Json() : closure},
               {"refusal", refusal ? Json{{"code", agntos::errc_name(refusal->code)}, {"message", refusal->message}}
                                   : Json()},
               {"digest", refusal ? Json() : Json(digest)}};
@@ -77,7 +100,29 @@ Json Plan::to_json() const {
 
 std::string Plan::to_text() const {
   if (refusal) return "would be refused (" + std::string(agntos::errc_name(refusal->code)) + "): " + refusal->message;
-  return summary + "\n" + effect + "\n\n" + diff + (diff.empty() ? "" : "\n") + "digest " + digest;
+  return summary + "\n" + effect + "\n" + (closure.is_object() ? "\n" + closure["text"].get<std::string>() + "\n" : "") +
+         "\n" + diff + (diff.empty() ? "" : "\n") + (store_path ? "system " + *store_path + "\n" : "") + "digest " + digest;
+}
+
+Build pinned_build(const std::optional<std::string>& digest, const std::optional<std::string>& store_path) {
+  if (!store_path) return Build::yes;
+  if (!digest) throw Error(Errc::usage, "--store-path needs --digest: only an approved plan's system is activated as is");
+  std::error_code ec;
+  if (!store_path->starts_with("/nix/store/") || !fs::exists(*store_path, ec))
+    throw Error(Errc::not_found, "--store-path " + *store_path + " is not a path in the Nix store; ask for the plan again");
+  return Build::no;
+}
+
+std::string plan_details(const Plan& plan) {
+  std::string text = plan.effect + "\n";
+  if (plan.closure.is_object()) text += "\n" + plan.closure["text"].get<std::string>() + "\n";
+  return text + "\n" + plan.diff;
+}
+
+void Plan::pin(const std::string& path) {
+  store_path = path;
+  request.store_path = path;
+  if (!refusal) digest = digest_of(*this);
 }
 
 void Plan::require(const std::optional<std::string>& approved_digest) const {
@@ -88,7 +133,7 @@ void Plan::require(const std::optional<std::string>& approved_digest) const {
                                  "); look at the new plan and approve again");
 }
 
-Plan plan_apply(const agntos::Paths& paths, const Backend& backend, const std::string& proposal_id) {
+Plan plan_apply(const agntos::Paths& paths, Backend& backend, const std::string& proposal_id, Build build) {
   return make_plan("apply", proposal_id, paths, [&](Plan& plan) {
     const auto proposal = Proposal::load(paths, proposal_id);
     // Re-check the paths too: the file in proposals/ is writable by the agntos group.
@@ -114,14 +159,16 @@ Plan plan_apply(const agntos::Paths& paths, const Backend& backend, const std::s
     request.model = proposal.model;
     request.packages = proposal.packages;
     request.changes = proposal.changes;
-    plan.effect = "Applies " + proposal.id + ": " + files_in_words(proposal.changes) + ", then rebuilds with the " +
-                  backend.name() + " backend.";
+    build_system(plan, paths, backend, build);
+    plan.effect = "Applies " + proposal.id + ": " + files_in_words(proposal.changes) + ", then " +
+                  (plan.store_path ? "activates the system built from it" : "rebuilds") + " with the " + backend.name() +
+                  " backend.";
     if (proposal.prompt) plan.effect += " Asked for as: \"" + *proposal.prompt + "\".";
   });
 }
 
-Plan plan_undo(const agntos::Paths& paths, const Backend& backend, const std::optional<std::string>& audit_id,
-               const std::optional<std::string>& prompt) {
+Plan plan_undo(const agntos::Paths& paths, Backend& backend, const std::optional<std::string>& audit_id,
+               const std::optional<std::string>& prompt, Build build) {
   return make_plan("undo", audit_id, paths, [&](Plan& plan) {
     const History history(paths);
     const auto choice = history.undo_target(audit_id);
@@ -134,6 +181,7 @@ Plan plan_undo(const agntos::Paths& paths, const Backend& backend, const std::op
     request.prompt = prompt;
     request.undoes = target.id;
     request.changes = history.undo_changes(target);
+    build_system(plan, paths, backend, build);
     plan.effect = "Undoes " + target.id + " (" + target.timestamp.substr(0, 19) + ", " + target.summary + ")" +
                   (target.prompt ? ", made for \"" + *target.prompt + "\"" : std::string()) + "; " + choice.why +
                   ". It " + files_in_words(request.changes) + ", then rebuilds with the " + backend.name() +
@@ -166,6 +214,10 @@ Plan plan_generation(const agntos::Paths& paths, const Backend& backend, const s
     if (current == number)
       throw Error(Errc::refused, "generation " + std::to_string(*number) + " is already the running one");
     plan.target = std::to_string(*number);
+    if (const auto system = backend.system_of(*number)) {
+      plan.store_path = system;  // switched to, not activated: request.store_path stays empty
+      plan.closure = closure_diff(backend.running_system(), *system).to_json();
+    }
 
     const History history(paths);
     auto& request = plan.request;

@@ -11,8 +11,12 @@
 //   effect    what happens, in words (which change an undo chose, and why)
 //   refusal   {code, message} when the command would refuse (stale proposal, change no longer
 //             in effect, nothing to undo), else null
+//   system    the store path that would be activated: built now from a private copy of the
+//             tree with the change applied (Build::yes), or the generation switched to
+//   closure   packages added, removed and changed against the running system, and the size
 //   digest    SHA-256 over kind, target, summary, every path with the exact content to be
-//             written or deleted and the content it replaces, and the target generation. The
+//             written or deleted and the content it replaces, the target generation and the
+//             store path that would be activated. The
 //             human's yes is bound to it: `--digest D` makes the command refuse (stale, exit
 //             4) when what it would now do has another digest.
 //
@@ -38,15 +42,24 @@ struct Refusal {
   std::string message;
 };
 
+// Build::yes builds the system the plan would activate; Build::no only recomputes the source
+// side (apply --digest --store-path then takes the approved store path, with no evaluation).
+enum class Build { no, yes };
+
 struct Plan {
   std::string kind;  // "apply" | "undo" | "generation"
   std::optional<std::string> target;
   std::string summary;
   std::string diff;
   std::string effect;
+  std::optional<std::string> store_path;  // what would be activated
+  agntos::Json closure = nullptr;         // ClosureDiff::to_json(), or null when nothing was built
   std::optional<Refusal> refusal;
   TransactionRequest request;  // what would run; meaningful only without a refusal
   std::string digest;          // empty with a refusal
+
+  // Sets the store path to activate (the one that was approved) and recomputes the digest.
+  void pin(const std::string& store_path);
 
   agntos::Json to_json() const;
   // The text a person reads: summary, effect, diff, or the refusal.
@@ -56,10 +69,17 @@ struct Plan {
   void require(const std::optional<std::string>& approved_digest) const;
 };
 
+// Build::no when an approved digest comes with the approved store path (--store-path): that
+// system is pinned, not rebuilt. Throws Error(Errc::usage) for a store path without a digest.
+Build pinned_build(const std::optional<std::string>& digest, const std::optional<std::string>& store_path);
+
+// What a person is shown before saying yes: effect, packages (closure diff), source diff.
+std::string plan_details(const Plan& plan);
+
 // `prompt`: the user's words that asked for an undo or rollback (stored in its audit entry).
-Plan plan_apply(const agntos::Paths& paths, const Backend& backend, const std::string& proposal_id);
-Plan plan_undo(const agntos::Paths& paths, const Backend& backend, const std::optional<std::string>& audit_id,
-               const std::optional<std::string>& prompt);
+Plan plan_apply(const agntos::Paths& paths, Backend& backend, const std::string& proposal_id, Build build);
+Plan plan_undo(const agntos::Paths& paths, Backend& backend, const std::optional<std::string>& audit_id,
+               const std::optional<std::string>& prompt, Build build);
 Plan plan_generation(const agntos::Paths& paths, const Backend& backend, const std::optional<std::string>& number,
                      const std::optional<std::string>& prompt);
 

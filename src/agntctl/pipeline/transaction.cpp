@@ -27,6 +27,7 @@ struct Journal {
   TransactionRequest request;
   std::optional<long long> generation_before;
   std::optional<long long> generation_after;
+  std::optional<std::string> activated;  // store path of the system running after activation
   std::map<std::string, std::optional<std::string>> before;  // path -> previous bytes (nullopt: absent)
 
   Json to_json() const {
@@ -38,6 +39,7 @@ struct Journal {
                 {"phase", phase},
                 {"generation_before", agntos::json_or_null(generation_before)},
                 {"generation_after", agntos::json_or_null(generation_after)},
+                {"activated", agntos::json_or_null(activated)},
                 {"request", request.to_json()},
                 {"files", files}};
   }
@@ -48,6 +50,7 @@ struct Journal {
     journal.phase = agntos::json_string(value, "phase").value_or("writing");
     journal.generation_before = agntos::json_int(value, "generation_before");
     journal.generation_after = agntos::json_int(value, "generation_after");
+    journal.activated = agntos::json_string(value, "activated");
     journal.request = TransactionRequest::from_json(value.at("request"));
     for (const auto& file : value.at("files")) {
       const auto encoded = agntos::json_string(file, "before_base64");
@@ -88,6 +91,7 @@ AuditEntry entry_for(const agntos::Paths& paths, const Journal& journal) {
   entry.action = Json{{"type", request.kind}};
   if (request.proposal_id) entry.action["proposal_id"] = *request.proposal_id;
   if (request.target_generation) entry.action["generation"] = *request.target_generation;
+  if (journal.activated) entry.action["store_path"] = *journal.activated;
   entry.actor = "user";
   entry.approved_by = request.approved_by;
   entry.summary = request.summary;
@@ -184,7 +188,8 @@ Json TransactionRequest::to_json() const {
               {"approved_by", approved_by},
               {"packages", packages},
               {"changes", change_list},
-              {"target_generation", agntos::json_or_null(target_generation)}};
+              {"target_generation", agntos::json_or_null(target_generation)},
+              {"store_path", agntos::json_or_null(store_path)}};
 }
 
 TransactionRequest TransactionRequest::from_json(const Json& value) {
@@ -199,6 +204,7 @@ TransactionRequest TransactionRequest::from_json(const Json& value) {
   request.model = agntos::json_string(value, "model");
   request.approved_by = agntos::json_string(value, "approved_by").value_or("");
   request.target_generation = agntos::json_int(value, "target_generation");
+  request.store_path = agntos::json_string(value, "store_path");
   if (auto it = value.find("packages"); it != value.end() && it->is_array())
     request.packages = it->get<std::vector<std::string>>();
   if (auto it = value.find("changes"); it != value.end() && it->is_array())
@@ -236,6 +242,7 @@ AuditEntry run_transaction(const agntos::Paths& paths, Backend& backend,
   try {
     for (const auto& change : request.changes) write_change(paths.config_dir, change.path, change.content);
     if (request.target_generation) backend.switch_to_generation(*request.target_generation, progress);
+    else if (request.store_path) backend.activate(*request.store_path, progress);  // exactly what was approved
     else backend.rebuild(paths.config_dir, progress);
   } catch (const Error& failure) {
     progress("rebuild failed; restoring the previous files\n");
@@ -252,6 +259,7 @@ AuditEntry run_transaction(const agntos::Paths& paths, Backend& backend,
                                     (request.proposal_id ? "; the proposal " + *request.proposal_id + " is kept" : ""));
   }
   journal.generation_after = backend.current_generation();
+  journal.activated = backend.running_system();
   journal.phase = "activated";
   journal.save(paths);
   return finish(paths, journal, Resuming::no);

@@ -40,6 +40,7 @@ struct TransactionRequest {
   std::vector<std::string> packages;
   std::vector<FileChange> changes;
   std::optional<long long> target_generation;  // Rollback: switch to it instead of rebuilding
+  std::optional<std::string> store_path;       // the system built for the plan: activated as is
 
   agntos::Json to_json() const;
   static TransactionRequest from_json(const agntos::Json& value);

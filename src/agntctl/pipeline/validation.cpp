@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "agntctl/pipeline/validation.h"
 
+#include "agntctl/pipeline/staged_tree.h"
+
 #include <stdlib.h>
 
 #include <algorithm>
@@ -20,41 +22,6 @@ using agntos::Error;
 using agntos::Json;
 
 constexpr auto kNixTimeout = std::chrono::minutes(5);
-
-// A temporary copy of the module tree with the changes applied; removed by the destructor.
-class StagedTree {
-public:
-  StagedTree(const fs::path& config_dir, const std::vector<FileChange>& changes) {
-    std::string pattern = (fs::temp_directory_path() / "agntos-stage-XXXXXX").string();
-    if (!::mkdtemp(pattern.data())) agntos::throw_errno("cannot create staging directory", pattern);
-    m_dir = pattern;
-    for (const auto& [path, content] : read_module_tree(config_dir))
-      agntos::write_file_atomic(m_dir / path, content, 0644, agntos::MakeParents::yes);
-    for (const auto& change : changes) {
-      if (change.content) agntos::write_file_atomic(m_dir / change.path, *change.content, 0644, agntos::MakeParents::yes);
-      else agntos::remove_file_durably(m_dir / change.path);
-    }
-  }
-  StagedTree(const StagedTree&) = delete;
-  StagedTree& operator=(const StagedTree&) = delete;
-  ~StagedTree() {
-    std::error_code ec;
-    fs::remove_all(m_dir, ec);
-  }
-  const fs::path& dir() const { return m_dir; }
-
-private:
-  fs::path m_dir;
-};
-
-// Nix's messages name the staged copy; the user knows the file by its place in the config dir.
-std::string in_config_terms(std::string message, const fs::path& staged, const fs::path& config_dir) {
-  const std::string from = staged.string();
-  const std::string to = config_dir.string();
-  for (size_t at = message.find(from); at != std::string::npos; at = message.find(from, at + to.size()))
-    message.replace(at, from.size(), to);
-  return agntos::trim(message);
-}
 
 // Every evaluation runs under AgntOS's own Nix settings, confined to `nix`'s paths.
 agntos::ProcessResult run_nix(const agntos::NixEnvironment& nix, const std::vector<std::string>& argv) {
@@ -162,18 +129,27 @@ Json validate_changes(const agntos::Paths& paths, const agntos::Settings& settin
     }
   }
 
-  if (options.check_build) {
+  std::optional<std::string> system;
+  if (options.build) {
     auto backend = make_backend(paths, settings);
     std::string log;
     try {
-      backend->check(staged.dir(), [&](std::string_view chunk) { log += chunk; });
+      system = backend->build(staged.dir(), [&](std::string_view chunk) { log += chunk; });
     } catch (const Error& e) {
       throw Error(Errc::validation, "the " + backend->name() + " backend cannot build the configuration:\n" +
                                         in_config_terms(e.what(), staged.dir(), paths.config_dir));
     }
-    passed("build", "the " + backend->name() + " backend evaluated the whole configuration");
+    if (system) {
+      passed("build", "the " + backend->name() + " backend built the whole system: " + *system);
+    } else {
+      checks.push_back(Json{{"check", "build"},
+                            {"ok", nullptr},
+                            {"detail", "not built here: the " + backend->name() + " backend builds at apply"}});
+    }
+  } else {
+    checks.push_back(Json{{"check", "build"}, {"ok", nullptr}, {"detail", "skipped (--no-build): apply builds it"}});
   }
-  return Json{{"ok", true}, {"checks", checks}};
+  return Json{{"ok", true}, {"checks", checks}, {"system", agntos::json_or_null(system)}};
 }
 
 }  // namespace agntctl

@@ -6,7 +6,8 @@
 //   3. shape: every written file evaluates to a function or an attribute set;
 //   4. packages: each installed package exists in the package set, when one is reachable
 //      ([rebuild.profile] pkgs, or <nixpkgs> on NIX_PATH), with "did you mean" suggestions;
-//   5. optional build check: the backend evaluates the whole tree as it would be after the change.
+//   5. build: the backend builds the whole system from the staged copy (never the config dir);
+//      the report's "system" is the store path, or null when the backend builds only at apply.
 // The first failure throws Error(Errc::validation) quoting Nix's own message, with the file
 // named by its path in the config dir. On success the report lists what was checked.
 
@@ -23,7 +24,7 @@ namespace agntctl {
 
 struct ValidationOptions {
   std::vector<std::string> packages;  // packages the change installs (checked for existence)
-  bool check_build = false;           // step 5
+  bool build = true;                  // step 5
 };
 
 agntos::Json validate_changes(const agntos::Paths& paths, const agntos::Settings& settings,

@@ -137,15 +137,24 @@ TEST_F(OfflineProviderTest, ApplyWithNothingPendingSaysSo) {
   EXPECT_NE(response.content.find("no pending proposal"), std::string::npos);
 }
 
-TEST_F(OfflineProviderTest, WhyIsAnsweredFromTheAuditLogWithTheOriginalPrompt) {
+// "Why" is answered from the current config tree (audit why), with the words that asked for it.
+TEST_F(OfflineProviderTest, WhyIsAnsweredFromTheCurrentTreeWithTheOriginalPrompt) {
   user("why is btop installed?");
   auto first = chat();
   ASSERT_EQ(first.tool_calls.size(), 1u);
   EXPECT_EQ(first.tool_calls[0].name, "audit");
-  EXPECT_EQ(Json::parse(first.tool_calls[0].arguments_json), (Json{{"action", "search"}, {"query", "btop"}}));
-  answer(first, R"({"entries":[{"id":"a-1","timestamp":"2026-11-24T10:00:00.123Z","summary":"Applied: Install package: btop","prompt":"I want a nicer top"}],"count":1})");
+  EXPECT_EQ(Json::parse(first.tool_calls[0].arguments_json), (Json{{"action", "why"}, {"thing", "btop"}}));
+  answer(first, R"({"thing":"btop","present":true,"file":"packages/btop.nix","entry":{"id":"a-1","timestamp":"2026-11-24T10:00:00.123Z","summary":"Applied: Install package: btop","prompt":"I want a nicer top"},"removed_by":null,"message":"btop is in the config tree"})");
   auto last = chat();
-  EXPECT_EQ(last.content, "[offline] btop: Applied: Install package: btop on 2026-11-24 (audit a-1), because you asked: \"I want a nicer top\".");
+  EXPECT_EQ(last.content, "[offline] btop is in your configuration (packages/btop.nix): Applied: Install package: btop on "
+                          "2026-11-24 (audit a-1), because you asked: \"I want a nicer top\".");
+}
+
+TEST_F(OfflineProviderTest, WhyOfSomethingNotInTheTreeSaysSo) {
+  user("why is vim installed?");
+  auto first = chat();
+  answer(first, R"({"thing":"vim","present":false,"file":null,"entry":null,"removed_by":null,"message":"vim is not in the config tree, and AgntOS never managed it."})");
+  EXPECT_EQ(chat().content, "[offline] vim is not in the config tree, and AgntOS never managed it.");
 }
 
 TEST_F(OfflineProviderTest, UndoAndRememberAndSearchUseTheirTools) {

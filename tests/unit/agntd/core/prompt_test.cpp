@@ -39,14 +39,26 @@ TEST(Prompt, RulesSayWhatTheSpecAsks) {
     EXPECT_NE(rules.find(phrase), std::string::npos) << phrase;
 }
 
-TEST(Prompt, PendingProposalsAreListedOldestFirstWithTheirSummary) {
+TEST(Prompt, PendingProposalsAreListedOldestFirstWithTheirSummaryAndStaleOnesLeftOut) {
   agntos::testing::TempDir dir;
   auto paths = agntos::Paths::from_environment(dir.path());
   EXPECT_EQ(pending_proposals_text(paths), "");
   agntos::make_directories(paths.proposals_dir());
-  agntos::write_file_atomic(paths.proposals_dir() / "p-2b.json", R"({"id":"p-2b","summary":"Install package: btop"})");
-  agntos::write_file_atomic(paths.proposals_dir() / "p-1a.json", R"({"id":"p-1a","summary":"Install package: htop"})");
+  auto staged = [](const std::string& id, const std::string& package, const char* expected_hash) {
+    return agntos::Json{{"id", id},
+                        {"summary", "Install package: " + package},
+                        {"changes", agntos::Json::array({agntos::Json{{"path", "packages/" + package + ".nix"},
+                                                                      {"action", "write"},
+                                                                      {"content", "{ }"},
+                                                                      {"expected_hash", expected_hash ? agntos::Json(expected_hash)
+                                                                                                      : agntos::Json()}}})}}
+        .dump();
+  };
+  agntos::write_file_atomic(paths.proposals_dir() / "p-2b.json", staged("p-2b", "btop", nullptr));
+  agntos::write_file_atomic(paths.proposals_dir() / "p-1a.json", staged("p-1a", "htop", nullptr));
   agntos::write_file_atomic(paths.proposals_dir() / "p-3c.json", "{not json");
+  // Stale: it expects packages/jq.nix to have content it does not have.
+  agntos::write_file_atomic(paths.proposals_dir() / "p-4d.json", staged("p-4d", "jq", "0123456789abcdef"));
   EXPECT_EQ(pending_proposals_text(paths), "p-1a Install package: htop\np-2b Install package: btop\n");
   EXPECT_EQ(pending_proposals_text(paths, 1), "p-1a Install package: htop\n+1 more\n");
 }

@@ -69,9 +69,17 @@ TEST(Protocol, ServerMessagesAreFlatWithFixedKeys) {
             R"({"type":"tool_call","id":"c1","name":"apply","args":{"id":"p-1"},"status":"running"})" "\n");
   EXPECT_EQ(tool_result_message(call, ToolOutcome{"{}", true}).dump(),
             R"({"type":"tool_result","id":"c1","name":"apply","output":"{}","success":true})");
-  ApprovalRequest approval{"r-1", "rollback", std::nullopt, "Undo a-1", "restores x"};
+  ApprovalRequest approval;
+  approval.request_id = "r-1";
+  approval.kind = "rollback";
+  approval.summary = "Undo a-1";
+  approval.effect = "Undoes a-1";
+  approval.closure = "packages:\n  - htop 3.3.0\nclosure -600 B";
+  approval.diff = "restores x";
+  approval.digest = "d1";
   EXPECT_EQ(approval_request_message(approval).dump(),
-            R"({"type":"approval_request","request_id":"r-1","kind":"rollback","proposal_id":null,"summary":"Undo a-1","diff":"restores x"})");
+            R"({"type":"approval_request","request_id":"r-1","kind":"rollback","proposal_id":null,"summary":"Undo a-1",)"
+            R"("effect":"Undoes a-1","closure":"packages:\n  - htop 3.3.0\nclosure -600 B","diff":"restores x","digest":"d1"})");
   EXPECT_EQ(token_message("hi", llm::Channel::thinking).dump(), R"({"type":"token","content":"hi","channel":"thinking"})");
   EXPECT_EQ(usage_message(llm::Usage{10, 2}).dump(), R"({"type":"usage","prompt_tokens":10,"completion_tokens":2})");
   EXPECT_EQ(error_message("bad", "usage").dump(), R"({"type":"error","message":"bad","code":"usage"})");

@@ -53,7 +53,10 @@ TEST(Tools, RollbackListNeedsNoApprovalButUndoAndGenerationDo) {
 }
 
 TEST(Tools, ProposeRecordsTheUsersWordsSessionAndModel) {
-  ToolContext context{"please install htop", "s-1", "qwen", std::nullopt};
+  ToolContext context;
+  context.user_prompt = "please install htop";
+  context.session_id = "s-1";
+  context.model = "qwen";
   const auto invocation =
       build("propose", Json{{"intent", "install htop"}, {"rationale", "asked"}, {"prompt", "model's words"}}, context);
   EXPECT_EQ(invocation.args, (Args{"--json", "propose", "--prompt=please install htop", "--rationale=asked",

@@ -68,7 +68,12 @@ public:
   }
   ApprovalRequest describe(const ToolSpec& tool, const Json& args) override {
     if (describe_error) throw agntos::Error(agntos::Errc::not_found, *describe_error);
-    return ApprovalRequest{"", tool.name, args.value("id", std::string()), "Install package: htop", "+htop"};
+    ApprovalRequest request;
+    request.kind = tool.name;
+    request.proposal_id = args.value("id", std::string());
+    request.summary = "Install package: htop";
+    request.diff = "+htop";
+    return request;
   }
 
   std::vector<Execution> executions;
@@ -113,10 +118,17 @@ void expect_valid_history(const std::vector<Message>& messages) {
   }
 }
 
+ToolContext context() {
+  ToolContext context;
+  context.session_id = "s-1";
+  context.model = "m";
+  return context;
+}
+
 class TurnTest : public ::testing::Test {
 protected:
   TurnResult run(const std::string& prompt = "install htop") {
-    TurnInputs inputs{provider, tools, observer, cancel, "SYSTEM", ToolContext{"", "s-1", "m", std::nullopt}, limits};
+    TurnInputs inputs{provider, tools, observer, cancel, "SYSTEM", context(), limits};
     return run_turn(conversation, prompt, inputs);
   }
 
