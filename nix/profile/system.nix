@@ -6,7 +6,10 @@
 #
 #   nix-build nix/profile/system.nix --argstr configDir /etc/agntos \
 #     --argstr pkgs /path/to/package-set --option substituters '' --no-out-link
-{ configDir, pkgs ? toString ../demo-pkgs }:
+# `stamp`: JSON written to $out/agntos-stamp.json (proposal id, summary, config commit, tree
+# hash) so a generation says which change made it even without the audit log. Never the
+# user's prompt: the store is world-readable.
+{ configDir, pkgs ? toString ../demo-pkgs, stamp ? "" }:
 let
   b = builtins;
   own = import ./lib.nix;
@@ -141,7 +144,8 @@ b.seq pkgSet (derivation {
   builder = "/bin/sh";
   pkgPaths = map (p: p.outPath) packages;
   manifest = b.toJSON manifest;
-  passAsFile = [ "manifest" ];
+  inherit stamp;
+  passAsFile = [ "manifest" "stamp" ];
   args = [ "-c" ''
     set -e
     /bin/mkdir -p "$out/sw/bin"
@@ -154,5 +158,6 @@ b.seq pkgSet (derivation {
       done
     done
     /bin/cat "$manifestPath" > "$out/manifest.json"
+    if [ -s "$stampPath" ]; then /bin/cat "$stampPath" > "$out/agntos-stamp.json"; fi
   '' ];
 })

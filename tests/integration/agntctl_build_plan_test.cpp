@@ -111,12 +111,33 @@ TEST_F(BuildPlan, UndoAndGenerationPlansNameTheSystemTheyWouldRun) {
   const auto undo = env.run({"rollback", "undo", "--plan", "--json"}).json();
   ASSERT_TRUE(undo["refusal"].is_null()) << undo;
   EXPECT_EQ(undo["closure"]["removed"][0]["name"], "btop") << undo;
-  EXPECT_EQ(undo["store_path"], first) << "undoing the last change builds the system of before";
+  EXPECT_NE(undo["store_path"], fs::canonical(env.profile()).string()) << "the undo builds a system of its own";
 
   const auto generation = env.run({"rollback", "generation", "--plan", "--json"}).json();
   ASSERT_TRUE(generation["refusal"].is_null()) << generation;
   EXPECT_EQ(generation["store_path"], first);
   EXPECT_EQ(generation["closure"]["removed"][0]["name"], "btop");
+}
+
+// The built system says which change made it, so `rollback list` can tell even when the audit
+// log is gone; the stamp never holds the prompt (the store is world-readable).
+TEST_F(BuildPlan, EachGenerationCarriesAStampNamingItsCause) {
+  const auto proposed = propose({"install", "htop", "--prompt", "my secret reason for htop"});
+  const std::string id = proposed.json()["id"];
+  ASSERT_EQ(env.run({"apply", id, "--yes"}).exit_code, 0);
+  const auto stamp = Json::parse(read_file(fs::canonical(env.profile()) / "agntos-stamp.json"));
+  EXPECT_EQ(stamp["proposal_id"], id);
+  EXPECT_EQ(stamp["kind"], "apply");
+  EXPECT_FALSE(stamp["tree_hash"].get<std::string>().empty());
+  EXPECT_EQ(stamp.dump().find("secret reason"), std::string::npos);
+
+  fs::remove(env.config_dir() / "audit.jsonl");
+  const auto list = env.run({"rollback", "list", "--json"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_EQ(list.json()["generations"][0]["stamp"]["proposal_id"], id);
+  const auto text = env.run({"rollback", "list"});
+  EXPECT_NE(text.out.find(id), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("Install package: htop"), std::string::npos) << text.out;
 }
 
 }  // namespace

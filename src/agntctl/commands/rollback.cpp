@@ -23,15 +23,22 @@ Output list(const agntos::Paths& paths, const Backend& backend) {
   Json generations = Json::array();
   for (const auto& generation : backend.generations()) {
     const AuditEntry* entry = history.entry_for_generation(generation.number);
+    const Json stamp = backend.stamp_of(generation.number);  // the cause, even without the audit log
     generations.push_back(Json{{"number", generation.number},
                                {"date", generation.date},
                                {"current", generation.current},
                                {"audit_id", entry ? Json(entry->id) : Json()},
                                {"summary", entry ? Json(entry->summary) : Json()},
                                {"prompt", entry ? agntos::json_or_null(entry->prompt) : Json()},
-                               {"commit", entry ? agntos::json_or_null(entry->commit) : Json()}});
+                               {"commit", entry ? agntos::json_or_null(entry->commit) : Json()},
+                               {"stamp", stamp}});
+    std::string cause = "(not made by AgntOS)";
+    if (entry) cause = entry->id + "  " + entry->summary;
+    else if (stamp.is_object())
+      cause = agntos::json_string(stamp, "proposal_id").value_or(agntos::json_string(stamp, "kind").value_or("?")) + "  " +
+              agntos::json_string(stamp, "summary").value_or("") + " (from the generation's stamp)";
     output.text += (generation.current ? "* " : "  ") + std::to_string(generation.number) + "  " + generation.date +
-                   "  " + (entry ? entry->id + "  " + entry->summary : std::string("(not made by AgntOS)")) + "\n";
+                   "  " + cause + "\n";
     if (entry && entry->prompt) output.text += "       prompt: \"" + *entry->prompt + "\"\n";
   }
   if (generations.empty()) output.text = "no generations yet (backend " + backend.name() + ")\n";

@@ -88,16 +88,18 @@ public:
   std::vector<Generation> generations() const override { return profile_generations(m_profile); }
 
   void rebuild(const fs::path& config_dir, const ProgressSink& progress) override {
-    activate(*build(config_dir, progress), progress);
+    activate(*build(config_dir, "", progress), progress);
   }
 
-  std::optional<std::string> build(const fs::path& tree_dir, const ProgressSink& progress) override {
+  std::optional<std::string> build(const fs::path& tree_dir, const std::string& stamp,
+                                   const ProgressSink& progress) override {
     agntos::make_directories(m_profile.parent_path(), 0700);
     std::string out_path;
     // The out-link is a GC root, so the result survives until it is activated (or replaced
     // by the next build); the system does not depend on where the tree was built from.
     run_step(evaluation(tree_dir),
-             build_argv("nix-build", tree_dir, {"--out-link", (m_profile.parent_path() / ".last-build").string()}),
+             build_argv("nix-build", tree_dir,
+                        {"--argstr", "stamp", stamp, "--out-link", (m_profile.parent_path() / ".last-build").string()}),
              progress, &out_path);
     if (out_path.empty()) throw Error(Errc::rebuild_failed, "nix-build printed no result path");
     return out_path;
@@ -172,7 +174,9 @@ public:
     run_step(agntos::system_nix(), privileged(rebuild_argv(m_settings.rebuild.mode)), progress);
   }
 
-  std::optional<std::string> build(const fs::path&, const ProgressSink&) override { return std::nullopt; }
+  std::optional<std::string> build(const fs::path&, const std::string&, const ProgressSink&) override {
+    return std::nullopt;
+  }
 
   void activate(const std::string& store_path, const ProgressSink& progress) override {
     run_step(agntos::system_nix(), privileged({"nix-env", "--profile", kSystem, "--set", store_path}), progress);
@@ -219,6 +223,19 @@ private:
 };
 
 }  // namespace
+
+agntos::Json Backend::stamp_of(long long generation) const {
+  const auto system = system_of(generation);
+  if (!system) return nullptr;
+  const auto text = agntos::read_file_if_exists(fs::path(*system) / "agntos-stamp.json");
+  if (!text) return nullptr;
+  try {
+    auto stamp = agntos::Json::parse(*text);
+    return stamp.is_object() ? stamp : agntos::Json();
+  } catch (const std::exception&) {
+    return nullptr;  // not ours, or damaged: the generation is listed without a cause
+  }
+}
 
 std::vector<Generation> profile_generations(const std::filesystem::path& profile) {
   std::vector<Generation> result;

@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/json.h"
 #include "common/paths.h"
 #include "common/settings.h"
 
@@ -48,11 +49,15 @@ public:
   // activating anything and returns the system's store path; nullopt when this backend cannot
   // build a copy (nixos: the system configuration imports the config dir itself, so
   // nixos-rebuild builds at apply). Throws Error(Errc::rebuild_failed) with Nix's message.
-  virtual std::optional<std::string> build(const std::filesystem::path& tree_dir, const ProgressSink& progress) = 0;
+  // `stamp` (JSON, may be empty) is written into the system as agntos-stamp.json.
+  virtual std::optional<std::string> build(const std::filesystem::path& tree_dir, const std::string& stamp,
+                                           const ProgressSink& progress) = 0;
   // Makes a store path returned by build() the running generation, with no evaluation.
   virtual void activate(const std::string& store_path, const ProgressSink& progress) = 0;
   // The store path of generation N (nullopt: no such generation), and of the running one.
   virtual std::optional<std::string> system_of(long long generation) const = 0;
+  // The stamp of generation N's system (null when it has none).
+  agntos::Json stamp_of(long long generation) const;
   std::optional<std::string> running_system() const {
     const auto current = current_generation();
     return current ? system_of(*current) : std::nullopt;

@@ -55,6 +55,20 @@ Plan make_plan(std::string kind, std::optional<std::string> target, const agntos
   return plan;
 }
 
+// What the built system records about its cause (never the prompt: the store is world-readable).
+std::string stamp_for(const Plan& plan, const agntos::Paths& paths, const fs::path& tree) {
+  std::optional<std::string> commit;
+  std::error_code ec;
+  if (fs::exists(paths.config_dir / ".git", ec)) commit = agntos::GitRepo::open_or_init(paths.config_dir).head();
+  return Json{{"kind", plan.kind},
+              {"proposal_id", agntos::json_or_null(plan.request.proposal_id)},
+              {"undoes", agntos::json_or_null(plan.request.undoes)},
+              {"summary", plan.request.summary},
+              {"config_commit", agntos::json_or_null(commit)},
+              {"tree_hash", tree_hash(tree)}}
+      .dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
 // Builds the tree as it would be after `changes` in a private copy and says what it changes.
 void build_system(Plan& plan, const agntos::Paths& paths, Backend& backend, Build build) {
   if (build == Build::no) return;
@@ -62,7 +76,7 @@ void build_system(Plan& plan, const agntos::Paths& paths, Backend& backend, Buil
   std::optional<std::string> system;
   std::string log;
   try {
-    system = backend.build(staged.dir(), [&](std::string_view chunk) { log += chunk; });
+    system = backend.build(staged.dir(), stamp_for(plan, paths, staged.dir()), [&](std::string_view chunk) { log += chunk; });
   } catch (const Error& e) {
     throw Error(Errc::validation, "the " + backend.name() + " backend cannot build the system with this change:\n" +
                                       in_config_terms(e.what(), staged.dir(), paths.config_dir));

@@ -134,7 +134,7 @@ Json validate_changes(const agntos::Paths& paths, const agntos::Settings& settin
     auto backend = make_backend(paths, settings);
     std::string log;
     try {
-      system = backend->build(staged.dir(), [&](std::string_view chunk) { log += chunk; });
+      system = backend->build(staged.dir(), "", [&](std::string_view chunk) { log += chunk; });
     } catch (const Error& e) {
       throw Error(Errc::validation, "the " + backend->name() + " backend cannot build the configuration:\n" +
                                         in_config_terms(e.what(), staged.dir(), paths.config_dir));
