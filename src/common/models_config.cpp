@@ -390,11 +390,39 @@ std::string trailing_comment(std::string_view line) {
   return {};
 }
 
-size_t count_of(std::string_view line, std::string_view needle) {
-  size_t count = 0;
-  for (size_t pos = line.find(needle); pos != std::string_view::npos; pos = line.find(needle, pos + needle.size()))
-    ++count;
-  return count;
+// The multi-line string delimiter (""" or ''') still open at the end of `line`, given the one
+// open at its start (nullptr: none). Strings, escapes and comments are followed as TOML reads
+// them, so three quotes in a comment or inside a one-line string open nothing.
+const char* open_after(std::string_view line, const char* open) {
+  size_t i = 0;
+  while (i < line.size()) {
+    const char c = line[i];
+    if (open) {
+      if (open[0] == '"' && c == '\\') {
+        i += 2;  // an escaped character, quotes included
+      } else if (c == open[0]) {
+        size_t run = 0;
+        for (; i < line.size() && line[i] == open[0]; ++i) ++run;
+        if (run >= 3) open = nullptr;  // up to two more quotes belong to the string: """a"""""
+      } else {
+        ++i;
+      }
+    } else if (c == '#') {
+      break;  // a comment runs to the end of the line
+    } else if (c == '"' || c == '\'') {
+      if (line.substr(i, 3) == std::string(3, c)) {
+        open = c == '"' ? "\"\"\"" : "'''";
+        i += 3;
+        continue;
+      }
+      for (++i; i < line.size() && line[i] != c; ++i)
+        if (c == '"' && line[i] == '\\') ++i;
+      ++i;  // past the closing quote
+    } else {
+      ++i;
+    }
+  }
+  return open;
 }
 
 }  // namespace
@@ -417,12 +445,11 @@ void ModelsTomlEditor::classify() {
     const std::string& line = m_lines[i];
     if (open) {
       m_in_multiline_string[i] = true;
-      if (count_of(line, open) % 2 == 1) open = nullptr;
+      open = open_after(line, open);
       continue;
     }
     m_headers[i] = header_name(line);
-    if (count_of(line, "\"\"\"") % 2 == 1) open = "\"\"\"";
-    else if (count_of(line, "'''") % 2 == 1) open = "'''";
+    open = open_after(line, nullptr);
   }
 }
 

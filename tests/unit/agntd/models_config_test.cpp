@@ -296,6 +296,27 @@ TEST(ModelsTomlEditor, TextInsideMultiLineStringsIsNeverATable) {
   EXPECT_EQ(editor.text(), "[default]\nmodel = \"n\"\nnotes = \"\"\"\n[profiles.fast]\nmodel = \"fake\"\n\"\"\"\n");
 }
 
+// Found by fuzz/models_fuzzer: a """ in a comment (or a ''' inside a one-line string) was
+// taken for the start of a multi-line string, so every table after it was invisible and
+// 'agntctl model route' appended a second [routing], which made a valid file invalid.
+TEST(ModelsTomlEditor, TripleQuotesInACommentOrAOneLineStringOpenNothing) {
+  const std::string text =
+      "# a \"\"\" in a comment\n"
+      "[profiles.fast]\n"
+      "model = \"'''\"  # and ''' here\n"
+      "endpoint = \"http://127.0.0.1:8081/v1\"\n"
+      "notes = \"\"\"x\"\"\"\"\n"
+      "[routing]\n"
+      "chat = \"fast\"\n";
+  ASSERT_NO_THROW(ModelsConfig::parse(text, "models.toml"));
+  ModelsTomlEditor editor(text);
+  EXPECT_TRUE(editor.has_profile_table("fast"));
+  editor.set_route("summary", "fast");
+  const auto config = ModelsConfig::parse(editor.text(), "models.toml");
+  EXPECT_EQ(config.route("chat"), "fast");
+  EXPECT_EQ(config.route("summary"), "fast");
+}
+
 TEST(ModelsTomlEditor, ADefaultTableGoesBeforeTheOtherTables) {
   ModelsTomlEditor editor("# header\n\n# fast one\n[profiles.fast]\nmodel = \"m\"\n");
   EXPECT_TRUE(editor.set_profile("default", {{"endpoint", "http://x/v1"}}));
