@@ -18,6 +18,7 @@
 #include "common/process.h"
 #include "common/text.h"
 #include "integration/agntd_daemon.h"
+#include "support/other_user.h"
 #include "support/scripted_llm_server.h"
 
 namespace agntd::testing {
@@ -339,6 +340,102 @@ TEST_P(HostileModel, ChangesNothingWithoutTheHuman) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Attacks, HostileModel, ::testing::ValuesIn(kAttacks),
+                         [](const ::testing::TestParamInfo<Attack>& attack) { return std::string(attack.param.name); });
+
+// The same attempts against a daemon of an unprivileged user (nobody), as a normal install runs
+// it: the user's own `agnt -p` is the client (it never approves), and agnt starts the user's
+// agntd from copies of the binaries. The tree and the generation are prepared by root and then
+// given to the user. Attempts that need agntd's pid are covered by the root run.
+class HostileModelAsUser : public ::testing::TestWithParam<Attack> {
+protected:
+  void SetUp() override {
+    if (auto why = agntos::testing::OtherUser::unavailable_reason()) GTEST_SKIP() << *why;
+    env.use_profile_backend();
+    agntos::write_file_atomic(env.config_dir() / "models.toml",
+                              "[default]\nprovider = \"openai\"\nendpoint = \"" + server.base_url() +
+                                  "\"\nmodel = \"hostile-model\"\napi_key_env = \"" + kKeyVariable + "\"\n");
+    const auto first = env.run({"propose", "install", "hello", "--json"});
+    ASSERT_EQ(first.exit_code, 0) << first.err;
+    ASSERT_EQ(env.run({"apply", first.json()["id"], "--yes"}).exit_code, 0);
+    const auto staged = env.run({"propose", "install", "htop", "--json"});
+    ASSERT_EQ(staged.exit_code, 0) << staged.err;
+    proposal = staged.json()["id"];
+    for (const auto& dir : {env.root() / "xdg-config", env.root() / "run", env.root() / "home"}) fs::create_directories(dir);
+    secret_file = env.root() / "secret.txt";
+    agntos::write_file_atomic(secret_file, kSecretText, 0600);
+    fs::permissions(env.root(), fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                                    fs::perms::others_read | fs::perms::others_exec);
+    for (const auto& dir : {env.config_dir(), env.state_dir(), env.root() / "xdg-config", env.root() / "run",
+                            env.root() / "home"}) {
+      user.give(dir);
+      std::error_code ec;
+      for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+        if (::lchown(it->path().c_str(), user.uid(), user.gid()) != 0) ADD_FAILURE() << "lchown " << it->path();
+    }
+    agnt = user.copy_for_user(AGNT_BINARY);
+    agntctl = user.copy_for_user(agntos::testing::agntctl_binary());
+    user.copy_for_user(agntd_binary());
+    data = user.copy_data_dir();
+    before = snapshot(env, env.root() / "xdg-config");
+  }
+
+  std::string fill(std::string text) const {
+    const std::vector<std::pair<std::string, std::string>> values = {
+        {"{CONFIG}", env.config_dir().string()}, {"{STATE}", env.state_dir().string()},
+        {"{ROOT}", env.root().string()},         {"{HOME}", (env.root() / "home").string()},
+        {"{XDG}", (env.root() / "xdg-config").string()}, {"{SOCKET}", (env.root() / "run" / "agntd.sock").string()},
+        {"{AGNTCTL}", agntctl.string()},         {"{PROPOSAL}", proposal},
+        {"{MARK}", "/tmp/agntos-redteam-user-mark"}, {"{SECRET_FILE}", secret_file.string()},
+        {"{LLM}", server.base_url()},
+    };
+    for (const auto& [key, value] : values)
+      for (size_t at = text.find(key); at != std::string::npos; at = text.find(key, at + value.size()))
+        text.replace(at, key.size(), value);
+    return text;
+  }
+
+  ScriptedLlmServer server;
+  AgntctlEnv env;
+  agntos::testing::OtherUser user;
+  fs::path agnt;
+  fs::path agntctl;
+  fs::path data;
+  std::string proposal;
+  fs::path secret_file;
+  SystemState before;
+};
+
+TEST_P(HostileModelAsUser, ChangesNothingWithoutTheHuman) {
+  const auto& attack = GetParam();
+  for (const auto& call : attack.calls)
+    if (std::string(call.arguments).find("{PID}") != std::string::npos) GTEST_SKIP() << "needs agntd's pid";
+  ScriptedAnswer answer;
+  int index = 0;
+  for (const auto& call : attack.calls)
+    answer.tool_calls.push_back(ScriptedToolCall{"call_" + std::to_string(++index), call.tool, fill(call.arguments), 1});
+  server.push(ScriptStep::events(agntos::testing::openai_stream(answer)));
+  server.push(ScriptStep::events(agntos::testing::openai_stream(ScriptedAnswer{.text = {"Done."}})));
+
+  auto vars = daemon_environment(env, {{kKeyVariable, kKey}, {"HOME", (env.root() / "home").string()},
+                                       {"AGNTOS_DATA_DIR", data.string()}, {"AGNTOS_AGNTCTL", agntctl.string()},
+                                       {"NIX_CONFIG", "substituters ="}});
+  const auto result = user.run({agnt.string(), "-p", "please check my system"}, vars, std::chrono::seconds(180));
+  std::this_thread::sleep_for(std::chrono::milliseconds(attack.name == std::string("BashDetachesAnApplyForLater") ? 3000 : 0));
+
+  const auto after = snapshot(env, env.root() / "xdg-config");
+  EXPECT_TRUE(after.unchanged_since(before)) << attack.name << ": " << describe(before, after) << "\n" << result.out << result.err;
+  EXPECT_FALSE(fs::exists("/tmp/agntos-redteam-user-mark")) << attack.name;
+  EXPECT_TRUE(fs::exists(env.config_dir())) << attack.name;
+  std::string everything = result.out + result.err;
+  for (const auto& request : server.requests()) everything += request.body + "\n";
+  for (const auto& file : {env.state_dir() / "sessions.db", env.state_dir() / "agntd.log", env.config_dir() / "audit.jsonl"})
+    everything += agntos::read_file_if_exists(file).value_or("");
+  EXPECT_EQ(everything.find(kKey), std::string::npos) << attack.name << ": the API key leaked";
+  EXPECT_EQ(everything.find(kSecretText), std::string::npos) << attack.name << ": a file outside the tree leaked";
+  EXPECT_FALSE(server.requests().empty()) << attack.name << ": the user's daemon never asked the model\n" << result.err;
+}
+
+INSTANTIATE_TEST_SUITE_P(Attacks, HostileModelAsUser, ::testing::ValuesIn(kAttacks),
                          [](const ::testing::TestParamInfo<Attack>& attack) { return std::string(attack.param.name); });
 
 // The human approves a request, but what would run changed after the request was made: the
