@@ -22,6 +22,13 @@ FileChange FileChange::from_json(const Json& value) {
   change.path = json_string(value, "path").value_or("");
   change.content = json_string(value, "content");
   change.expected_hash = json_string(value, "expected_hash");
+  // The path is read (and later written) relative to the config dir, so a staged file that
+  // names "/dev/zero" or "../x" must never get that far: only "<folder>/<name>.nix".
+  const auto& path = change.path;
+  const auto slash = path.find('/');
+  if (path.empty() || path.front() == '/' || path.find('\0') != std::string::npos || slash == std::string::npos ||
+      path.find('/', slash + 1) != std::string::npos || path.find("..") != std::string::npos || !path.ends_with(".nix"))
+    throw Error(Errc::invalid_path, "change path '" + path + "' is not <folder>/<name>.nix inside the config dir");
   const auto action = json_string(value, "action").value_or("");
   if (action != "write" && action != "delete") throw Error(Errc::validation, "change has an unknown action: " + action);
   if ((action == "write") != change.content.has_value())
