@@ -82,6 +82,29 @@ std::map<std::string, std::string> head_tree(const fs::path& config_dir) {
   return files;
 }
 
+// Where to kill: uniformly over a window that starts a little longer than one measured apply and
+// grows whenever a kill near its end still caught the apply running, so every machine (a loaded
+// CI runner included) sees both outcomes without a timing constant.
+class KillWindow {
+ public:
+  explicit KillWindow(std::chrono::microseconds measured, unsigned seed)
+      : window_(measured.count() * 12 / 10), random_(seed) {}
+  std::chrono::microseconds next() {
+    last_ = std::uniform_int_distribution<long>(0, window_)(random_);
+    return std::chrono::microseconds(last_);
+  }
+  // The apply that was killed at the last point had not finished.
+  void killed_before_the_end() {
+    if (last_ * 10 >= window_ * 8) window_ = window_ * 12 / 10;
+  }
+  long window_ms() const { return window_ / 1000; }
+
+ private:
+  long window_;
+  long last_ = 0;
+  std::mt19937 random_;
+};
+
 int crash_runs() { return std::getenv("AGNTOS_CRASH_RUNS") ? std::atoi(std::getenv("AGNTOS_CRASH_RUNS")) : 100; }
 
 // The first apply on a profile with no generation yet: recovery cannot switch back to an
@@ -97,8 +120,7 @@ TEST(CrashTest, KilledFirstApplyOnAFreshProfileLeavesNoGenerationAhead) {
     ASSERT_EQ(env.run({"apply", timed.json()["id"], "--yes"}).exit_code, 0);
     duration = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
   }
-  std::mt19937 random(6789);
-  std::uniform_int_distribution<long> spread(0, duration.count() * 12 / 10);
+  KillWindow kill_at(duration, 6789);
   const int runs = crash_runs();
   int finished = 0;
   int reverted = 0;
@@ -107,13 +129,14 @@ TEST(CrashTest, KilledFirstApplyOnAFreshProfileLeavesNoGenerationAhead) {
     env.use_profile_backend();
     const auto proposed = env.run({"propose", "install", "htop", "--json"});
     ASSERT_EQ(proposed.exit_code, 0) << proposed.err;
-    apply_and_kill(env, proposed.json()["id"], std::chrono::microseconds(spread(random)));
+    apply_and_kill(env, proposed.json()["id"], kill_at.next());
     const auto poke = env.run({"write", (env.root() / "poke").string(), "--content", "x"});
     ASSERT_EQ(poke.exit_code, 0) << poke.err;
     ASSERT_FALSE(fs::exists(env.config_dir() / ".agntos-journal.json")) << "run " << run;
     const auto tree = module_tree(env.config_dir());
     const bool has_htop = tree.count("packages/htop.nix") > 0;
     (has_htop ? finished : reverted) += 1;
+    if (!has_htop) kill_at.killed_before_the_end();
     ASSERT_EQ(fs::exists(env.profile() / "sw/bin/htop"), has_htop) << "run " << run;
     if (!has_htop) {
       ASSERT_FALSE(fs::exists(env.profile())) << "run " << run << ": a generation is running for an empty tree";
@@ -124,7 +147,7 @@ TEST(CrashTest, KilledFirstApplyOnAFreshProfileLeavesNoGenerationAhead) {
     }
   }
   std::cout << "[ crash    ] fresh profile, " << runs << " runs: " << finished << " finished, " << reverted
-            << " reverted\n";
+            << " reverted (kill window " << kill_at.window_ms() << " ms)\n";
   EXPECT_GT(finished, 0);
   EXPECT_GT(reverted, 0);
 }
@@ -134,15 +157,17 @@ TEST(CrashTest, KilledApplyLeavesOldOrNewTreeAndRecovers) {
   env.use_profile_backend();
   const int runs = crash_runs();
 
-  // Measure one uninterrupted apply to spread the kill points over its whole duration.
-  auto timed = env.run({"propose", "install", "hello", "--json"});
-  ASSERT_EQ(timed.exit_code, 0) << timed.err;
-  const auto started = std::chrono::steady_clock::now();
-  ASSERT_EQ(env.run({"apply", timed.json()["id"], "--yes"}).exit_code, 0);
-  const auto duration = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
-
-  std::mt19937 random(12345);
-  std::uniform_int_distribution<long> spread(0, duration.count() * 12 / 10);
+  // Measure uninterrupted applies like the ones the loop kills (one with a generation running
+  // already) to spread the kill points over their whole duration.
+  std::chrono::microseconds duration{};
+  for (const char* verb : {"install", "install", "remove"}) {
+    const auto timed = env.run({"propose", verb, duration.count() == 0 ? "hello" : "htop", "--json"});
+    ASSERT_EQ(timed.exit_code, 0) << timed.err;
+    const auto started = std::chrono::steady_clock::now();
+    ASSERT_EQ(env.run({"apply", timed.json()["id"], "--yes"}).exit_code, 0);
+    duration = std::max(duration, std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started));
+  }
+  KillWindow kill_at(duration, 12345);
   int finished = 0;
   int reverted = 0;
   for (int run = 0; run < runs; ++run) {
@@ -152,7 +177,7 @@ TEST(CrashTest, KilledApplyLeavesOldOrNewTreeAndRecovers) {
     const std::string id = proposed.json()["id"];
     const auto before = module_tree(env.config_dir());
 
-    apply_and_kill(env, id, std::chrono::microseconds(spread(random)));
+    apply_and_kill(env, id, kill_at.next());
 
     // Readers never see a torn entry: every complete line is whole JSON.
     {
@@ -173,6 +198,7 @@ TEST(CrashTest, KilledApplyLeavesOldOrNewTreeAndRecovers) {
     const bool now_htop = after.count("packages/htop.nix") > 0;
     if (after == before) {
       ++reverted;
+      kill_at.killed_before_the_end();
       EXPECT_TRUE(fs::exists(env.config_dir() / "proposals" / (id + ".json"))) << "run " << run;
       env.run({"bash", "true"});  // keep the audit busy too
       fs::remove(env.config_dir() / "proposals" / (id + ".json"));
@@ -187,7 +213,7 @@ TEST(CrashTest, KilledApplyLeavesOldOrNewTreeAndRecovers) {
     ASSERT_EQ(AuditLog(env.config_dir() / "audit.jsonl").read_all().empty(), false);
   }
   std::cout << "[ crash    ] " << runs << " runs: " << finished << " finished, " << reverted << " reverted ("
-            << duration.count() / 1000 << " ms per apply)\n";
+            << duration.count() / 1000 << " ms per apply, kill window " << kill_at.window_ms() << " ms)\n";
   EXPECT_GT(finished, 0);
   EXPECT_GT(reverted, 0);
 }
