@@ -9,7 +9,10 @@
 # `stamp`: JSON written to $out/agntos-stamp.json (proposal id, summary, config commit, tree
 # hash) so a generation says which change made it even without the audit log. Never the
 # user's prompt: the store is world-readable.
-{ configDir, pkgs ? toString ../demo-pkgs, stamp ? "" }:
+# `lib`: the lib/ folder of a nixpkgs (absolute path). Given, the tree is evaluated by the
+# real module system instead (module-system.nix); empty, by the builtin evaluator below.
+{ configDir, pkgs ? toString ../demo-pkgs, stamp ? "", lib ? "" }:
+if lib != "" then import ./module-system.nix { inherit configDir pkgs stamp lib; } else
 let
   b = builtins;
   own = import ./lib.nix;
@@ -134,6 +137,7 @@ let
     else throw "The option `environment.systemPackages' contains ${b.toJSON (render p)}, which is not a package") checkedList);
 
   manifest = {
+    evaluator = "builtin";
     packages = map (p: { name = p.name or (b.baseNameOf p.outPath); attr = p.pname or null; path = p.outPath; }) packages;
     inherit options files;
   };
