@@ -13,7 +13,6 @@
 
 #include "agntd/agent.h"
 #include "agntd/log.h"
-#include "agntd/repl.h"
 #include "agntd/server.h"
 #include "common/error.h"
 #include "common/fd.h"
@@ -83,10 +82,8 @@ int run(int argc, char** argv) {
   app.set_version_flag("--version", "agntd " AGNTOS_VERSION);
   std::optional<std::string> socket;
   std::optional<std::string> config_dir;
-  bool repl = false;
   app.add_option("--socket", socket, "socket path (default $AGNTOS_SOCKET, else $XDG_RUNTIME_DIR/agntd.sock)");
   app.add_option("--config-dir", config_dir, "config dir (default $AGNTOS_CONFIG_DIR or /etc/agntos)");
-  app.add_flag("--repl", repl, "converse on the terminal instead of serving the socket (for debugging)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -101,20 +98,17 @@ int run(int argc, char** argv) {
   if (socket) paths.socket = agntos::fs::absolute(*socket);
   keep_secrets_in_memory(paths);
   agntos::make_directories(paths.state_dir, 0700);
-  Logger log(paths.state_dir / "agntd.log", !repl);
+  Logger log(paths.state_dir / "agntd.log", true);
   auto signals = install_signal_handlers();
   try {
     Agent agent(paths, log);
-    log.info("started", Json{{"version", AGNTOS_VERSION}, {"pid", ::getpid()}, {"mode", repl ? "repl" : "socket"},
-                             {"config_dir", paths.config_dir.string()}, {"state_dir", paths.state_dir.string()}});
-    if (repl) return run_repl(agent, signals.read.get());
+    log.info("started", Json{{"version", AGNTOS_VERSION}, {"pid", ::getpid()}, {"config_dir", paths.config_dir.string()}, {"state_dir", paths.state_dir.string()}});
     Server server(agent, paths.socket);
     server.run(signals.read.get());
     log.info("stopped", Json{{"socket", paths.socket.string()}});
     return 0;
   } catch (const agntos::Error& e) {
     log.error("fatal", Json{{"code", e.code_name()}, {"message", e.what()}});
-    if (repl) throw;
     return e.exit_status();
   }
 }

@@ -10,10 +10,9 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
-#include <cstdlib>
-#include <functional>
-#include <list>
 
+#include "agntd/approval_gate.h"
+#include "agntd/client_connection.h"
 #include "agntd/peer_check.h"
 #include "agntd/unix_socket.h"
 #include "common/error.h"
@@ -25,9 +24,8 @@ namespace {
 using agntos::Errc;
 using agntos::Error;
 
-constexpr size_t kMaxLine = 1 << 20;          // a request line longer than this is refused
-constexpr size_t kMaxQueued = 64u << 20;      // a client that reads nothing is dropped past this
-constexpr size_t kMaxWorkers = 64;            // turns and agntctl requests running at once
+constexpr size_t kMaxWorkers = 64;  // turns and agntctl requests running at once
+constexpr const char* kEveryClientGone = "every client of the session disconnected";
 
 std::string_view end_name(TurnEnd end) {
   switch (end) {
@@ -41,103 +39,33 @@ std::string_view end_name(TurnEnd end) {
 
 }  // namespace
 
-std::chrono::milliseconds approval_timeout_from_environment() {
-  if (const char* value = std::getenv("AGNTOS_APPROVAL_TIMEOUT"); value && *value) {
-    try {
-      const double seconds = std::stod(value);
-      if (seconds > 0) return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
-    } catch (const std::exception&) {
-    }
-  }
-  return std::chrono::minutes(5);
-}
-
 struct Server::Client {
-  uint64_t id = 0;
-  agntos::Fd fd;
-  uid_t uid = 0;
-  pid_t pid = 0;
-  // Poll thread only.
-  std::string in;
-  bool discarding = false;
-  bool read_closed = false;
+  Client(uint64_t client_id, agntos::Fd fd, uid_t peer_uid) : id(client_id), connection(std::move(fd)), uid(peer_uid) {}
+  uint64_t id;
+  ClientConnection connection;  // reading: poll thread only; writing: under m_mutex
+  uid_t uid;
   // Guarded by m_mutex.
-  std::string out;
   std::string session_id;
+  bool read_closed = false;
   bool legacy_pending = false;
   bool close_after_flush = false;
-  bool broken = false;
 };
 
 struct Server::LiveSession {
+  explicit LiveSession(std::chrono::milliseconds approval_timeout) : gate(approval_timeout) {}
   std::string id;
   std::string profile;
   std::string model;
   std::unique_ptr<Session> session;  // used by the turn worker while turn_running
+  ApprovalGate gate;
   // Guarded by m_mutex.
   std::set<uint64_t> clients;
   bool turn_running = false;
   uid_t turn_uid = 0;
   size_t message_count = 0;
-  std::optional<std::string> approval_id;
   std::optional<Json> approval_message;  // resent to clients that attach while it waits
-  std::optional<ApprovalDecision> decision;
-  std::condition_variable approval_cv;
   // Set by cancel and shutdown, read by the turn.
   std::atomic<bool> cancel{false};
-};
-
-// Threads that run one job each; finished ones are joined by reap(), the rest by join_all().
-class Server::Workers {
-public:
-  ~Workers() { join_all(); }
-
-  void spawn(std::function<void()> job) {
-    auto done = std::make_shared<std::atomic<bool>>(false);
-    std::lock_guard lock(m_mutex);
-    m_threads.push_back(Entry{std::thread([job = std::move(job), done] {
-                                job();
-                                *done = true;
-                              }),
-                              done});
-  }
-
-  size_t count() {
-    std::lock_guard lock(m_mutex);
-    return m_threads.size();
-  }
-
-  void reap() {
-    std::list<Entry> finished;
-    {
-      std::lock_guard lock(m_mutex);
-      for (auto it = m_threads.begin(); it != m_threads.end();) {
-        if (*it->done) finished.splice(finished.end(), m_threads, it++);
-        else ++it;
-      }
-    }
-    for (auto& entry : finished) entry.thread.join();
-  }
-
-  void join_all() {
-    for (;;) {
-      std::list<Entry> all;
-      {
-        std::lock_guard lock(m_mutex);
-        all.swap(m_threads);
-      }
-      if (all.empty()) return;
-      for (auto& entry : all) entry.thread.join();
-    }
-  }
-
-private:
-  struct Entry {
-    std::thread thread;
-    std::shared_ptr<std::atomic<bool>> done;
-  };
-  std::mutex m_mutex;
-  std::list<Entry> m_threads;
 };
 
 // Sends a turn's events to the clients of its session and runs the approval gate.
@@ -159,34 +87,30 @@ public:
 
   ApprovalDecision request_approval(const ApprovalRequest& request, const std::atomic<bool>& cancel) override {
     auto& log = m_server.m_agent.log();
-    std::unique_lock lock(m_server.m_mutex);
-    ApprovalDecision decision;
-    if (m_legacy || m_live->clients.empty()) {
-      decision.reason = "no client is attached to this session to approve it (one-shot requests never change the system)";
-      log.info("approval_denied", Json{{"session_id", m_live->id}, {"request_id", request.request_id}, {"reason", decision.reason}});
-      return decision;
+    uid_t owner = 0;
+    {
+      std::lock_guard lock(m_server.m_mutex);
+      if (m_legacy || m_live->clients.empty()) {
+        const std::string reason =
+            "no client is attached to this session to approve it (one-shot requests never change the system)";
+        log.info("approval_denied", Json{{"session_id", m_live->id}, {"request_id", request.request_id}, {"reason", reason}});
+        return ApprovalDecision{false, "", reason};
+      }
+      owner = m_live->turn_uid;
     }
-    m_live->approval_id = request.request_id;
-    m_live->approval_message = approval_request_message(request);
-    m_live->decision.reset();
-    m_server.broadcast_locked(*m_live, *m_live->approval_message);
-    log.info("approval_requested", Json{{"session_id", m_live->id}, {"request_id", request.request_id}, {"kind", request.kind},
-                                        {"proposal_id", agntos::json_or_null(request.proposal_id)}});
-    const auto deadline = std::chrono::steady_clock::now() + m_server.m_approval_timeout;
-    m_live->approval_cv.wait_until(lock, deadline,
-                                   [&] { return m_live->decision.has_value() || cancel || m_server.m_stopping; });
-    if (m_live->decision) {
-      decision = *m_live->decision;
-    } else if (cancel) {
-      decision.reason = "the turn was cancelled";
-    } else if (m_server.m_stopping) {
-      decision.reason = "the daemon is shutting down";
-    } else {
-      decision.reason = "no answer within " + std::to_string((m_server.m_approval_timeout.count() + 999) / 1000) + " seconds";
+    const auto decision = m_live->gate.ask(request.request_id, owner, cancel, [&] {
+      std::lock_guard lock(m_server.m_mutex);
+      m_live->approval_message = approval_request_message(request);
+      m_server.broadcast_locked(*m_live, *m_live->approval_message);
+      log.info("approval_requested", Json{{"session_id", m_live->id}, {"request_id", request.request_id},
+                                          {"kind", request.kind}, {"proposal_id", agntos::json_or_null(request.proposal_id)}});
+      // Every client may have gone between the check above and now.
+      if (m_live->clients.empty()) m_live->gate.deny_pending(kEveryClientGone);
+    });
+    {
+      std::lock_guard lock(m_server.m_mutex);
+      m_live->approval_message.reset();
     }
-    m_live->approval_id.reset();
-    m_live->approval_message.reset();
-    m_live->decision.reset();
     log.info(decision.approved ? "approval_granted" : "approval_denied",
              Json{{"session_id", m_live->id}, {"request_id", request.request_id},
                   {"approved_by", decision.approved ? Json(decision.approved_by) : Json()},
@@ -207,7 +131,7 @@ private:
 
 Server::Server(Agent& agent, std::filesystem::path socket_path)
     : m_agent(agent), m_socket_path(std::move(socket_path)), m_approval_timeout(approval_timeout_from_environment()),
-      m_workers(std::make_unique<Workers>()) {
+      m_workers(std::make_unique<Workers>(kMaxWorkers)) {
   prepare_socket_dir(m_socket_path.parent_path().empty() ? std::filesystem::path(".") : m_socket_path.parent_path());
   m_listen = listen_unix(m_socket_path);
   int fds[2];
@@ -245,13 +169,13 @@ void Server::run(int stop_fd) {
     {
       std::lock_guard lock(m_mutex);
       for (auto& [id, client] : m_clients) {
-        if (client->broken || (client->close_after_flush && client->out.empty())) {
+        if (client->connection.broken() || (client->close_after_flush && !client->connection.wants_write())) {
           finished.push_back(id);
           continue;
         }
         short events = client->read_closed ? 0 : POLLIN;
-        if (!client->out.empty()) events |= POLLOUT;
-        fds.push_back(pollfd{client->fd.get(), events, 0});
+        if (client->connection.wants_write()) events |= POLLOUT;
+        fds.push_back(pollfd{client->connection.fd(), events, 0});
         ids.push_back(id);
       }
     }
@@ -289,7 +213,7 @@ void Server::run(int stop_fd) {
       Client& client = *it->second;
       if (fds[i].revents & POLLOUT) {
         std::lock_guard lock(m_mutex);
-        send_locked(client.id, "");
+        client.connection.queue("");
       }
       if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) read_client(client);
     }
@@ -304,7 +228,7 @@ void Server::shutdown() {
     m_stopping = true;
     for (auto& [id, live] : m_sessions) {
       live->cancel = true;
-      live->approval_cv.notify_all();
+      live->gate.close("the daemon is shutting down");
     }
   }
   m_workers->join_all();
@@ -351,59 +275,30 @@ void Server::accept_clients() {
       m_agent.log().warning("client_rejected", Json{{"uid", peer.uid}, {"pid", peer.pid}, {"reason", *refusal}});
       continue;
     }
-    auto client = std::make_unique<Client>();
-    client->fd = std::move(connection);
-    client->uid = peer.uid;
-    client->pid = peer.pid;
     std::lock_guard lock(m_mutex);
-    client->id = m_next_client++;
+    auto client = std::make_unique<Client>(m_next_client++, std::move(connection), peer.uid);
     m_agent.log().info("client_connected", Json{{"client", client->id}, {"pid", peer.pid}, {"uid", peer.uid}});
     m_clients.emplace(client->id, std::move(client));
   }
 }
 
 void Server::read_client(Client& client) {
-  char buffer[65536];
-  for (;;) {
-    const ssize_t n = ::recv(client.fd.get(), buffer, sizeof buffer, MSG_DONTWAIT);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
-    if (n <= 0) {
-      // End of input. A last line without a newline still counts; a one-shot client that
-      // closed its writing side still gets its answer.
-      if (!client.in.empty() && !client.discarding) handle_line(client, client.in);
-      client.in.clear();
-      bool keep = false;
-      {
-        std::lock_guard lock(m_mutex);
-        keep = n == 0 && client.legacy_pending;
-      }
-      if (keep) {
-        client.read_closed = true;
-      } else {
-        disconnect(client.id);
-      }
+  const auto result = client.connection.read(
+      [&](std::string_view line) { handle_line(client, line); },
+      [&] {
+        send(client.id, error_message("request line longer than " + std::to_string(ClientConnection::kMaxLine) +
+                                          " bytes: discarded", "too_large"));
+      });
+  if (result == ClientConnection::Read::open) return;
+  // End of input: a one-shot client that closed its writing side still gets its answer.
+  {
+    std::lock_guard lock(m_mutex);
+    if (result == ClientConnection::Read::end_of_input && client.legacy_pending) {
+      client.read_closed = true;
       return;
     }
-    client.in.append(buffer, static_cast<size_t>(n));
-    size_t start = 0;
-    for (size_t newline; (newline = client.in.find('\n', start)) != std::string::npos; start = newline + 1) {
-      if (client.discarding) {
-        client.discarding = false;
-        continue;
-      }
-      std::string_view line(client.in.data() + start, newline - start);
-      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      handle_line(client, line);
-    }
-    client.in.erase(0, start);
-    if (client.in.size() > kMaxLine) {
-      if (!client.discarding)
-        send(client.id, error_message("request line longer than " + std::to_string(kMaxLine) + " bytes: discarded", "too_large"));
-      client.in.clear();
-      client.discarding = true;
-    }
   }
+  disconnect(client.id);
 }
 
 void Server::handle_line(Client& client, std::string_view line) {
@@ -455,8 +350,6 @@ void Server::dispatch(Client& client, const Request& request) {
       break;
   }
   // status and audit run agntctl: on a worker, so the poll loop keeps serving.
-  if (m_workers->count() >= kMaxWorkers)
-    throw Error(Errc::conflict, "too many requests in progress (" + std::to_string(kMaxWorkers) + "); try again shortly");
   m_workers->spawn([this, client_id, request] {
     try {
       if (request.type == RequestType::status) {
@@ -490,7 +383,7 @@ void Server::handle_init(Client& client, const std::optional<std::string>& sessi
   }
   if (!live) {
     auto session = session_id ? m_agent.load_session(*session_id) : m_agent.create_session();
-    live = std::make_shared<LiveSession>();
+    live = std::make_shared<LiveSession>(m_approval_timeout);
     live->id = session->id;
     live->profile = session->profile.name;
     live->model = session->profile.model.empty() ? std::string(agntos::provider_name(session->profile.provider))
@@ -510,7 +403,7 @@ void Server::handle_init(Client& client, const std::optional<std::string>& sessi
   m_agent.log().info("session_ready", Json{{"client", client.id}, {"session_id", live->id}, {"resumed", session_id.has_value()}});
   send_locked(client.id, to_line(session_ready_message(live->id, live->profile, live->model, pending,
                                                        session_id.has_value(), live->message_count)));
-  if (live->approval_message && !live->decision) send_locked(client.id, to_line(*live->approval_message));
+  if (live->approval_message && live->gate.pending()) send_locked(client.id, to_line(*live->approval_message));
 }
 
 void Server::handle_chat(Client& client, const std::string& prompt) {
@@ -525,16 +418,14 @@ void Server::handle_chat(Client& client, const std::string& prompt) {
   if (live->turn_running)
     throw Error(Errc::conflict, "a turn is already running in session " + live->id +
                                     "; wait for turn_complete or send {\"type\":\"cancel\"}");
-  if (m_workers->count() >= kMaxWorkers)
-    throw Error(Errc::conflict, "too many requests in progress (" + std::to_string(kMaxWorkers) + "); try again shortly");
+  m_workers->require_room();
   start_turn(live, prompt, client.uid, std::nullopt);
 }
 
 void Server::handle_legacy(Client& client, const std::string& prompt) {
-  if (m_workers->count() >= kMaxWorkers)
-    throw Error(Errc::conflict, "too many requests in progress (" + std::to_string(kMaxWorkers) + "); try again shortly");
+  m_workers->require_room();
   auto session = m_agent.create_session();
-  auto live = std::make_shared<LiveSession>();
+  auto live = std::make_shared<LiveSession>(m_approval_timeout);
   live->id = session->id;
   live->profile = session->profile.name;
   live->model = session->profile.model;
@@ -591,21 +482,13 @@ void Server::handle_decision(Client& client, const Request& request, bool approv
   std::lock_guard lock(m_mutex);
   std::shared_ptr<LiveSession> live;
   for (const auto& [id, candidate] : m_sessions)
-    if (candidate->approval_id == request.request_id) live = candidate;
+    if (candidate->gate.pending() == request.request_id) live = candidate;
   if (!live)
     throw Error(Errc::not_found, "no pending approval " + *request.request_id + " (answered, timed out, or never asked)");
   if (!live->clients.count(client.id))
     throw Error(Errc::refused, "this connection is not attached to the session of " + *request.request_id +
                                    "; send init with its session_id first");
-  if (client.uid != live->turn_uid) throw Error(Errc::refused, "only the user who started the turn may answer it");
-  if (live->decision) throw Error(Errc::conflict, *request.request_id + " was already answered");
-  ApprovalDecision decision;
-  decision.approved = approved;
-  if (approved) decision.approved_by = "client:" + std::to_string(client.uid);
-  else decision.reason = request.reason && !request.reason->empty() ? "denied by the user: " + *request.reason
-                                                                    : std::string("denied by the user");
-  live->decision = decision;
-  live->approval_cv.notify_all();
+  live->gate.answer(*request.request_id, client.uid, approved, request.reason.value_or(""));
 }
 
 void Server::handle_cancel(Client& client) {
@@ -614,7 +497,7 @@ void Server::handle_cancel(Client& client) {
   if (it == m_sessions.end() || !it->second->turn_running) throw Error(Errc::not_found, "no turn is running in this session");
   auto& live = *it->second;
   live.cancel = true;
-  live.approval_cv.notify_all();
+  live.gate.interrupt();
   m_agent.log().info("turn_cancel", Json{{"session_id", live.id}, {"client", client.id}});
 }
 
@@ -626,28 +509,9 @@ void Server::send(uint64_t client_id, const Json& message) {
 void Server::send_locked(uint64_t client_id, const std::string& line) {
   const auto it = m_clients.find(client_id);
   if (it == m_clients.end()) return;
-  Client& client = *it->second;
-  if (client.broken) return;
-  client.out += line;
-  while (!client.out.empty()) {
-    const ssize_t n = ::send(client.fd.get(), client.out.data(), client.out.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-    if (n > 0) {
-      client.out.erase(0, static_cast<size_t>(n));
-    } else if (n < 0 && errno == EINTR) {
-      continue;
-    } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      break;
-    } else {
-      client.broken = true;
-      client.out.clear();
-      break;
-    }
-  }
-  if (client.out.size() > kMaxQueued) {
-    client.broken = true;
-    client.out.clear();
-  }
-  if (!client.out.empty() || client.broken) wake();
+  auto& connection = it->second->connection;
+  connection.queue(line);
+  if (connection.wants_write() || connection.broken()) wake();
 }
 
 void Server::broadcast_locked(const LiveSession& live, const Json& message) {
@@ -662,10 +526,7 @@ void Server::detach_locked(Client& client) {
   if (it == m_sessions.end()) return;
   const auto live = it->second;
   live->clients.erase(client.id);
-  if (live->clients.empty() && live->approval_id && !live->decision) {
-    live->decision = ApprovalDecision{false, "", "every client of the session disconnected"};
-    live->approval_cv.notify_all();
-  }
+  if (live->clients.empty()) live->gate.deny_pending(kEveryClientGone);
   evict_if_idle_locked(live);
 }
 

@@ -13,11 +13,14 @@
 // Peers of another uid (SO_PEERCRED) are refused when they connect.
 //
 // Sessions: a client is attached to at most one session (init, or the first chat). Every
-// event of a turn goes to every client attached to its session. An approval request waits
-// for `approve`/`deny` from an attached client of the uid that started the turn; `cancel`,
-// the timeout (AGNTOS_APPROVAL_TIMEOUT seconds, default 300), the disconnection of every
-// attached client and shutdown all deny it. The legacy one-shot {"prompt"} runs in a session
-// no client is attached to, so it can never approve a change.
+// event of a turn goes to every client attached to its session. Each session has its
+// ApprovalGate (approval_gate.h): an approval request waits for `approve`/`deny` from an
+// attached client of the uid that started the turn; `cancel`, the timeout
+// (AGNTOS_APPROVAL_TIMEOUT seconds, default 300), the disconnection of every attached client
+// and shutdown all deny it. The legacy one-shot {"prompt"} runs in a session no client is
+// attached to, so it can never approve a change.
+//
+// Parts: a client's socket I/O is client_connection.h, the worker threads workers.h.
 
 #include <sys/types.h>
 
@@ -34,6 +37,7 @@
 
 #include "agntd/agent.h"
 #include "agntd/protocol.h"
+#include "agntd/workers.h"
 #include "common/fd.h"
 
 namespace agntd {
@@ -55,7 +59,6 @@ private:
   struct Client;
   struct LiveSession;
   class Observer;
-  class Workers;
 
   void accept_clients();
   void read_client(Client& client);
@@ -97,8 +100,5 @@ private:
   std::map<std::string, std::shared_ptr<LiveSession>> m_sessions;
   std::unique_ptr<Workers> m_workers;
 };
-
-// The approval timeout: AGNTOS_APPROVAL_TIMEOUT seconds when set, else 5 minutes.
-std::chrono::milliseconds approval_timeout_from_environment();
 
 }  // namespace agntd

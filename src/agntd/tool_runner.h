@@ -47,7 +47,7 @@ struct ApprovalRequest {
 
 struct ApprovalDecision {
   bool approved = false;
-  std::string approved_by;  // "client:<uid>" or "tty" when approved
+  std::string approved_by;  // "client:<uid>" when approved
   std::string reason;       // why not, when denied
 };
 

@@ -501,35 +501,6 @@ TEST_F(AgntdTest, APeerOfAnotherUidIsRefused) {
   EXPECT_TRUE(WIFEXITED(status));
 }
 
-TEST_F(AgntdTest, ReplAnswersOnStdoutAndAsksForApprovalOnTheTerminal) {
-  agntos::ProcessOptions options;
-  options.env_set = daemon_environment(env);
-  options.stdin_text = "install htop\ny\nwhy is htop installed?\n";
-  options.timeout = 180s;
-  const auto result = agntos::run_process({agntd_binary().string(), "--repl"}, options);
-  EXPECT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_NE(result.out.find("[offline] Applied: Install package: htop"), std::string::npos) << result.out;
-  EXPECT_NE(result.out.find("because you asked: \"install htop\""), std::string::npos) << result.out;
-  EXPECT_NE(result.err.find("Apply? [y/N]"), std::string::npos) << result.err;
-  EXPECT_NE(result.err.find("→ propose"), std::string::npos);
-  bool audited = false;
-  for (const auto& entry : audit_entries(env))
-    if (entry["action"]["type"] == "Apply") audited = entry["approved_by"] == "tty";
-  EXPECT_TRUE(audited);
-}
-
-TEST_F(AgntdTest, ReplDefaultsToNo) {
-  agntos::ProcessOptions options;
-  options.env_set = daemon_environment(env);
-  options.stdin_text = "install htop\n\n";
-  options.timeout = 180s;
-  const auto result = agntos::run_process({agntd_binary().string(), "--repl"}, options);
-  EXPECT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_NE(result.out.find("Nothing was changed"), std::string::npos) << result.out;
-  EXPECT_FALSE(fs::exists(env.config_dir() / "packages" / "htop.nix"));
-}
-
-
 // Every argv the tool table builds is one the real agntctl accepts (never a usage error), so
 // the table cannot drift from the command line it drives.
 TEST(AgntdTools, EveryToolInvocationIsAcceptedByAgntctl) {
