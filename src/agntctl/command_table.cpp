@@ -17,6 +17,9 @@ constexpr std::array kCommands{
                 Mutates::yes, Confirmation::no, run_proposals},
     CommandSpec{"apply", nullptr, "apply a staged proposal and rebuild, as one transaction", Mutates::yes,
                 Confirmation::yes, run_apply},
+    // Recovers by itself: its --watch mode (the watchdog) must not wait for the config lock.
+    CommandSpec{"confirm", nullptr, "keep a change that its confirm-or-revert timer would revert", Mutates::no,
+                Confirmation::no, run_confirm},
     CommandSpec{"rollback", nullptr, "list generations, undo an apply exactly, or roll back the whole system",
                 Mutates::yes, Confirmation::yes, run_rollback},
     CommandSpec{"audit", nullptr, "list, show and search the audit log", Mutates::no, Confirmation::no, run_audit},

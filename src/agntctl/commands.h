@@ -16,6 +16,7 @@ Output run_audit(Invocation&);
 Output run_propose(Invocation&);
 Output run_proposals(Invocation&);
 Output run_apply(Invocation&);
+Output run_confirm(Invocation&);
 Output run_rollback(Invocation&);
 Output run_memory(Invocation&);
 Output run_skills(Invocation&);

@@ -75,8 +75,8 @@ std::vector<AuditEntry> read_audit_logs(const std::vector<std::filesystem::path>
 // The action types entries are written with, spelled as in the log. Generic is the one for
 // user-level tools (write_file, edit_file, run_bash); the others record changes to the system
 // and to its proposals.
-inline constexpr const char* kAuditActionTypes[] = {"Apply",   "Undo",       "Rollback", "Recover",
-                                                     "Propose", "AutoRevert", "Discard",  "Generic"};
+inline constexpr const char* kAuditActionTypes[] = {"Apply",      "Undo",    "Rollback", "Recover", "Propose",
+                                                     "AutoRevert", "Confirm", "Discard",  "Generic"};
 
 // Which entries `audit list` shows. With no `types`, every entry but Generic ones, unless
 // `include_generic`; with `types`, exactly the entries of those action types. `since` (an ISO

@@ -37,6 +37,25 @@ void read_int(const toml::table& table, const char* key, long& out, const std::s
   out = static_cast<long>(*value);
 }
 
+// An array of option-path-like names ("networking", "services.openssh").
+void read_names(const toml::table& table, const char* key, std::vector<std::string>& out, const std::string& where) {
+  const toml::node* node = table.get(key);
+  if (!node) return;
+  const auto* array = node->as_array();
+  if (!array) throw Error(Errc::failed, where + ": " + key + " must be an array of strings");
+  std::vector<std::string> names;
+  for (const auto& item : *array) {
+    const auto value = item.value<std::string>();
+    const bool ok = value && !value->empty() && value->front() != '.' && value->back() != '.' &&
+                    value->find("..") == std::string::npos &&
+                    value->find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-'.") ==
+                        std::string::npos;
+    if (!ok) throw Error(Errc::failed, where + ": " + key + " must hold class names or option paths such as \"networking\"");
+    names.push_back(*value);
+  }
+  out = std::move(names);
+}
+
 }  // namespace
 
 Settings Settings::load(const Paths& paths) {
@@ -59,6 +78,13 @@ Settings Settings::load(const Paths& paths) {
     read_string(*rebuild, "mode", settings.rebuild.mode, {"switch", "test", "boot"}, where + " [rebuild]");
     read_string(*rebuild, "flake", settings.rebuild.flake, {}, where + " [rebuild]");
     read_string(*rebuild, "privilege", settings.rebuild.privilege, {"sudo", "none"}, where + " [rebuild]");
+    read_names(*rebuild, "confirm_classes", settings.rebuild.confirm_classes, where + " [rebuild]");
+    if (rebuild->get("confirm_timeout")) {
+      long timeout = 0;
+      read_int(*rebuild, "confirm_timeout", timeout, where + " [rebuild]");
+      settings.rebuild.confirm_timeout = timeout;
+    }
+    read_int(*rebuild, "confirm_class_timeout", settings.rebuild.confirm_class_timeout, where + " [rebuild]");
     if (const auto* profile = (*rebuild)["profile"].as_table()) {
       read_string(*profile, "path", settings.rebuild.profile_path, {}, where + " [rebuild.profile]");
       read_string(*profile, "pkgs", settings.rebuild.profile_pkgs, {}, where + " [rebuild.profile]");

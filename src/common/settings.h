@@ -4,7 +4,9 @@
 // A malformed file or a value of the wrong type is an error that names the key and the line.
 
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "common/paths.h"
 
@@ -18,6 +20,13 @@ struct Settings {
     std::string privilege = "sudo"; // "sudo" | "none"
     std::string profile_path;       // [rebuild.profile] path; default <state>/profile/system
     std::string profile_pkgs;       // [rebuild.profile] pkgs; nix path of the package set
+    // Confirm or revert (docs/pipeline.md): an activation that changes options under one of
+    // these classes ("networking", "firewall", "openssh", "users", "boot", or any option path
+    // such as "services.tailscale") stays only if `agntctl confirm` runs within
+    // confirm_class_timeout seconds; confirm_timeout, when set, gates every activation.
+    std::vector<std::string> confirm_classes{"networking", "firewall", "openssh", "users", "boot"};
+    std::optional<long> confirm_timeout;
+    long confirm_class_timeout = 60;
   } rebuild;
   struct Policy {
     std::string auto_apply = "manual";

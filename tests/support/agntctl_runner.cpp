@@ -22,7 +22,8 @@ AgntctlEnv::AgntctlEnv() {
 }
 
 void AgntctlEnv::use_profile_backend() {
-  write_file_atomic(config_dir() / "agntos.toml", "[rebuild]\nbackend = \"profile\"\n[rebuild.profile]\npath = \"" +
+  // The confirm-or-revert timer is off here; agntctl_confirm_test.cpp turns it on.
+  write_file_atomic(config_dir() / "agntos.toml", "[rebuild]\nbackend = \"profile\"\nconfirm_classes = []\n[rebuild.profile]\npath = \"" +
                                                       profile().string() + "\"\npkgs = \"" +
                                                       (source_dir() / "nix" / "demo-pkgs").string() + "\"\n");
   env["NIX_CONFIG"] = "substituters =";

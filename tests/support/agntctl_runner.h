@@ -29,8 +29,9 @@ public:
   std::filesystem::path state_dir() const { return m_root / "state"; }
   std::filesystem::path root() const { return m_root.path(); }
 
-  // Writes agntos.toml for the profile backend with the demo package set, and sets
-  // NIX_CONFIG so Nix does not try binary caches (the tests run without network).
+  // Writes agntos.toml for the profile backend with the demo package set and no
+  // confirm-or-revert timer, and sets NIX_CONFIG so Nix does not try binary caches (the tests
+  // run without network).
   void use_profile_backend();
   std::filesystem::path profile() const { return state_dir() / "profile" / "system"; }
 

@@ -46,7 +46,7 @@ Output run_apply(Invocation& inv) {
   agntos::FileLock lock(paths.config_lock(), agntos::default_lock_timeout(), "config dir " + paths.config_dir.string());
   lock.share_with_children();
   auto plan = plan_apply(paths, *backend, id, pinned_build(digest, store_path));
-  if (store_path) plan.pin(*store_path);
+  if (store_path) plan.pin(*store_path, paths, *backend);
   plan.require(digest);
   auto request = plan.request;
   request.approved_by = obtain_confirmation(yes, approved_by, "Apply " + id + " (" + plan.summary + ")?",

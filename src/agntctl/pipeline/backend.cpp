@@ -31,7 +31,7 @@ std::string tail(const std::string& text, size_t lines) {
 // Runs a build step under `nix`'s settings, streaming its output; throws rebuild_failed with
 // the output's tail.
 void run_step(const agntos::NixEnvironment& nix, const std::vector<std::string>& argv, const ProgressSink& progress,
-              std::string* stdout_text = nullptr) {
+              std::string* stdout_text = nullptr, const std::optional<fs::path>& cwd = std::nullopt) {
   if (!agntos::find_program(argv[0]))
     throw Error(argv[0].starts_with("nix") ? Errc::nix_missing : Errc::not_found,
                 argv[0] + " is not installed or not on PATH; it is needed to rebuild the system" +
@@ -42,6 +42,7 @@ void run_step(const agntos::NixEnvironment& nix, const std::vector<std::string>&
                                                    : ""));
   agntos::ProcessOptions options;
   options.timeout = kRebuildTimeout;
+  options.cwd = cwd;
   options.on_output = [&](agntos::OutputStream stream, std::string_view chunk) {
     // stdout of nix-build is the result path, not progress; everything on stderr is progress.
     if (stream == agntos::OutputStream::err || !stdout_text) progress(chunk);
@@ -109,6 +110,7 @@ public:
     agntos::make_directories(m_profile.parent_path(), 0700);
     progress("activating " + store_path + "\n");
     run_step(agntos::restricted_nix({}), {"nix-env", "--profile", m_profile.string(), "--set", store_path}, progress);
+    m_activation_mode = "switch";  // a profile generation is live as soon as it is set
   }
 
   std::optional<std::string> system_of(long long generation) const override {
@@ -121,6 +123,7 @@ public:
   void switch_to_generation(long long number, const ProgressSink& progress) override {
     run_step(agntos::restricted_nix({}),
              {"nix-env", "--profile", m_profile.string(), "--switch-generation", std::to_string(number)}, progress);
+    m_activation_mode = "switch";
   }
 
   void remove_all_generations(const ProgressSink& progress) override {
@@ -170,8 +173,24 @@ public:
   std::optional<long long> current_generation() const override { return profile_current_generation(kSystem); }
   std::vector<Generation> generations() const override { return profile_generations(kSystem); }
 
+  // `nixos-rebuild build`, then the result is activated like an approved store path, so that a
+  // change of kernel, initrd, systemd or dbus is installed with "boot" (switch_inhibitors.h).
   void rebuild(const fs::path&, const ProgressSink& progress) override {
-    run_step(agntos::system_nix(), privileged(rebuild_argv(m_settings.rebuild.mode)), progress);
+    char pattern[] = "/tmp/agntos-nixos-build-XXXXXX";
+    if (!::mkdtemp(pattern)) agntos::throw_errno("mkdtemp", pattern);
+    const fs::path dir = pattern;
+    struct Cleanup {
+      fs::path dir;
+      ~Cleanup() {
+        std::error_code ec;
+        fs::remove_all(dir, ec);
+      }
+    } cleanup{dir};
+    run_step(agntos::system_nix(), privileged(rebuild_argv("build")), progress, nullptr, dir);
+    std::error_code ec;
+    const auto system = fs::canonical(dir / "result", ec);
+    if (ec) throw Error(Errc::rebuild_failed, "nixos-rebuild build left no result link in " + dir.string());
+    activate(system.string(), progress);
   }
 
   std::optional<std::string> build(const fs::path&, const std::string&, const ProgressSink&) override {
@@ -179,9 +198,17 @@ public:
   }
 
   void activate(const std::string& store_path, const ProgressSink& progress) override {
-    run_step(agntos::system_nix(), privileged({"nix-env", "--profile", kSystem, "--set", store_path}), progress);
-    run_step(agntos::system_nix(), privileged({store_path + "/bin/switch-to-configuration", m_settings.rebuild.mode}),
-             progress);
+    const auto choice = choose_activation(m_settings.rebuild.mode, critical_changes_of(store_path));
+    if (!choice.notice().empty()) progress(choice.notice() + "\n");
+    // "test" activates without making the system the default: the profile stays (as nixos-rebuild test).
+    if (choice.mode != "test")
+      run_step(agntos::system_nix(), privileged({"nix-env", "--profile", kSystem, "--set", store_path}), progress);
+    run_step(agntos::system_nix(), privileged({store_path + "/bin/switch-to-configuration", choice.mode}), progress);
+    m_activation_mode = choice.mode;
+  }
+
+  std::vector<CriticalChange> critical_changes_of(const std::string& new_system) const override {
+    return critical_changes({"/run/booted-system", "/run/current-system"}, new_system);
   }
 
   std::optional<std::string> system_of(long long generation) const override {
@@ -192,11 +219,16 @@ public:
   }
 
   void switch_to_generation(long long number, const ProgressSink& progress) override {
+    const auto system = system_of(number);
+    // A generation with another kernel (or systemd, dbus) is made the boot default, not switched to live.
+    const auto choice = choose_activation("switch", system ? critical_changes_of(*system) : std::vector<CriticalChange>{});
+    if (!choice.notice().empty()) progress(choice.notice() + "\n");
     run_step(agntos::system_nix(), privileged({"nix-env", "--profile", kSystem, "--switch-generation", std::to_string(number)}),
              progress);
     // Activate the generation itself: no evaluation, no download.
-    run_step(agntos::system_nix(), privileged({(fs::path(kSystem) / "bin" / "switch-to-configuration").string(), "switch"}),
-             progress);
+    run_step(agntos::system_nix(),
+             privileged({(fs::path(kSystem) / "bin" / "switch-to-configuration").string(), choice.mode}), progress);
+    m_activation_mode = choice.mode;
   }
 
   void remove_all_generations(const ProgressSink&) override {
@@ -223,6 +255,12 @@ private:
 };
 
 }  // namespace
+
+std::vector<CriticalChange> Backend::critical_changes_of(const std::string& new_system) const {
+  const auto running = running_system();
+  if (!running) return {};
+  return critical_changes({*running, *running}, new_system);
+}
 
 agntos::Json Backend::stamp_of(long long generation) const {
   const auto system = system_of(generation);

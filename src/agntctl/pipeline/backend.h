@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "agntctl/pipeline/switch_inhibitors.h"
 #include "common/json.h"
 #include "common/paths.h"
 #include "common/settings.h"
@@ -52,8 +53,17 @@ public:
   // `stamp` (JSON, may be empty) is written into the system as agntos-stamp.json.
   virtual std::optional<std::string> build(const std::filesystem::path& tree_dir, const std::string& stamp,
                                            const ProgressSink& progress) = 0;
-  // Makes a store path returned by build() the running generation, with no evaluation.
+  // Makes a store path returned by build() the running generation, with no evaluation. The
+  // nixos backend activates with [rebuild] mode, or with "boot" when critical_changes() is
+  // not empty (switch_inhibitors.h).
   virtual void activate(const std::string& store_path, const ProgressSink& progress) = 0;
+  // What in `new_system` cannot be replaced in the running system (kernel, initrd, systemd,
+  // dbus, NixOS's switch inhibitors). The default compares with the running generation; the
+  // nixos backend with /run/booted-system and /run/current-system.
+  virtual std::vector<CriticalChange> critical_changes_of(const std::string& new_system) const;
+  // How the last rebuild, activate or switch_to_generation activated ("switch", "boot",
+  // "test"); nullopt before any.
+  const std::optional<std::string>& activation_mode() const { return m_activation_mode; }
   // The store path of generation N (nullopt: no such generation), and of the running one.
   virtual std::optional<std::string> system_of(long long generation) const = 0;
   // The stamp of generation N's system (null when it has none).
@@ -68,6 +78,9 @@ public:
   // generation before it to switch back to. The profile backend removes the profile link and
   // every generation link; the nixos backend refuses (a NixOS system always has one).
   virtual void remove_all_generations(const ProgressSink& progress) = 0;
+
+protected:
+  std::optional<std::string> m_activation_mode;
 };
 
 std::unique_ptr<Backend> make_backend(const agntos::Paths& paths, const agntos::Settings& settings);

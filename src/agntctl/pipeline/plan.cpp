@@ -37,14 +37,40 @@ std::string digest_of(const Plan& plan) {
   return agntos::sha256_hex(agntos::dump_json(canonical));
 }
 
+// The confirm-or-revert timer and the activation mode of the system the plan would run.
+void assess_activation(Plan& plan, const agntos::Paths& paths, const Backend& backend) {
+  const auto settings = agntos::Settings::load(paths);
+  const auto running = backend.running_system();
+  std::optional<std::vector<std::string>> changed;
+  if (plan.store_path) changed = changed_options(running, *plan.store_path);
+  plan.confirm = plan.request.kind == "AutoRevert"
+                     ? std::nullopt
+                     : confirm_gate(settings.rebuild, paths.config_dir, plan.request.changes, changed);
+  plan.request.confirm = plan.confirm ? plan.confirm->to_json() : Json();
+  const std::string configured = backend.name() == "nixos" ? settings.rebuild.mode : "switch";
+  if (plan.store_path) {
+    plan.activation = choose_activation(configured, backend.critical_changes_of(*plan.store_path)).to_json();
+  } else {
+    plan.activation = Json{{"configured", configured},
+                           {"mode", nullptr},
+                           {"critical_changes", Json::array()},
+                           {"notice", "The mode is decided after nixos-rebuild builds the system: 'boot' and a reboot "
+                                      "instead of a live '" + configured + "' if the kernel, initrd, systemd or dbus "
+                                      "change."}};
+  }
+}
+
 // Runs `fill`; an Error it throws becomes the plan's refusal, everything else is completed.
 template <typename Fill>
-Plan make_plan(std::string kind, std::optional<std::string> target, const agntos::Paths& paths, Fill fill) {
+Plan make_plan(std::string kind, std::optional<std::string> target, const agntos::Paths& paths, const Backend& backend,
+               Fill fill) {
   Plan plan;
   plan.kind = std::move(kind);
   plan.target = std::move(target);
   try {
+    refuse_while_confirmation_pending(paths);
     fill(plan);
+    assess_activation(plan, paths, backend);
     if (plan.summary.empty()) plan.summary = plan.request.summary;
     plan.diff = diff_changes(paths.config_dir, plan.request.changes);
     plan.digest = digest_of(plan);
@@ -104,9 +130,11 @@ Json Plan::to_json() const {
               {"target", agntos::json_or_null(target)},
               {"summary", refusal ? Json() : Json(summary)},
               {"diff", refusal ? Json() : Json(diff)},
-              {"effect", refusal ? Json() : Json(effect)},
+              {"effect", refusal ? Json() : Json(effect_text())},
               {"store_path", refusal ? Json() : agntos::json_or_null(store_path)},
               {"closure", refusal ? Json() : closure},
+              {"confirm", refusal || !confirm ? Json() : confirm->to_json()},
+              {"activation", refusal ? Json() : activation},
               {"refusal", refusal ? Json{{"code", agntos::errc_name(refusal->code)}, {"message", refusal->message}}
                                   : Json()},
               {"digest", refusal ? Json() : Json(digest)}};
@@ -114,7 +142,7 @@ Json Plan::to_json() const {
 
 std::string Plan::to_text() const {
   if (refusal) return "would be refused (" + std::string(agntos::errc_name(refusal->code)) + "): " + refusal->message;
-  return summary + "\n" + effect + "\n" + (closure.is_object() ? "\n" + closure["text"].get<std::string>() + "\n" : "") +
+  return summary + "\n" + effect_text() + "\n" + (closure.is_object() ? "\n" + closure["text"].get<std::string>() + "\n" : "") +
          "\n" + diff + (diff.empty() ? "" : "\n") + (store_path ? "system " + *store_path + "\n" : "") + "digest " + digest;
 }
 
@@ -127,16 +155,25 @@ Build pinned_build(const std::optional<std::string>& digest, const std::optional
   return Build::no;
 }
 
+std::string Plan::effect_text() const {
+  std::string text = effect;
+  if (const auto notice = agntos::json_string(activation, "notice")) text += "\n" + *notice;
+  if (confirm) text += "\n" + confirm->notice();
+  return text;
+}
+
 std::string plan_details(const Plan& plan) {
-  std::string text = plan.effect + "\n";
+  std::string text = plan.effect_text() + "\n";
   if (plan.closure.is_object()) text += "\n" + plan.closure["text"].get<std::string>() + "\n";
   return text + "\n" + plan.diff;
 }
 
-void Plan::pin(const std::string& path) {
+void Plan::pin(const std::string& path, const agntos::Paths& paths, const Backend& backend) {
   store_path = path;
   request.store_path = path;
-  if (!refusal) digest = digest_of(*this);
+  if (refusal) return;
+  assess_activation(*this, paths, backend);
+  digest = digest_of(*this);
 }
 
 void Plan::require(const std::optional<std::string>& approved_digest) const {
@@ -148,7 +185,7 @@ void Plan::require(const std::optional<std::string>& approved_digest) const {
 }
 
 Plan plan_apply(const agntos::Paths& paths, Backend& backend, const std::string& proposal_id, Build build) {
-  return make_plan("apply", proposal_id, paths, [&](Plan& plan) {
+  return make_plan("apply", proposal_id, paths, backend, [&](Plan& plan) {
     const auto proposal = Proposal::load(paths, proposal_id);
     // Re-check the paths too: the file in proposals/ is writable by the agntos group.
     for (const auto& change : proposal.changes) check_module_path(paths.config_dir, change.path);
@@ -183,7 +220,7 @@ Plan plan_apply(const agntos::Paths& paths, Backend& backend, const std::string&
 
 Plan plan_undo(const agntos::Paths& paths, Backend& backend, const std::optional<std::string>& audit_id,
                const std::optional<std::string>& prompt, Build build) {
-  return make_plan("undo", audit_id, paths, [&](Plan& plan) {
+  return make_plan("undo", audit_id, paths, backend, [&](Plan& plan) {
     const History history(paths);
     const auto choice = history.undo_target(audit_id);
     plan.target = choice.entry->id;
@@ -205,7 +242,7 @@ Plan plan_undo(const agntos::Paths& paths, Backend& backend, const std::optional
 
 Plan plan_generation(const agntos::Paths& paths, const Backend& backend, const std::optional<std::string>& number_text,
                      const std::optional<std::string>& prompt) {
-  return make_plan("generation", number_text, paths, [&](Plan& plan) {
+  return make_plan("generation", number_text, paths, backend, [&](Plan& plan) {
     std::optional<long long> number;
     if (number_text) {
       try {

@@ -14,11 +14,18 @@
 //   system    the store path that would be activated: built now from a private copy of the
 //             tree with the change applied (Build::yes), or the generation switched to
 //   closure   packages added, removed and changed against the running system, and the size
+//   confirm   null, or the confirm-or-revert timer the activation will run (confirm_timer.h):
+//             timeout_s, the classes it touches and why, and the notice that says so
+//   activation  how the system will be activated (switch_inhibitors.h): configured and used
+//             mode ("boot" instead of a live switch when kernel, initrd, systemd or dbus
+//             change), the critical changes, and the reboot notice
 //   digest    SHA-256 over kind, target, summary, every path with the exact content to be
 //             written or deleted and the content it replaces, the target generation and the
 //             store path that would be activated. The
 //             human's yes is bound to it: `--digest D` makes the command refuse (stale, exit
-//             4) when what it would now do has another digest.
+//             4) when what it would now do has another digest. The timer and the mode are
+//             not in it: they are decided again from the settings and the running system
+//             at the activation, which may only make them safer.
 //
 // The undo choice follows the running system: a change is "in effect" when every file it
 // wrote or deleted still has the content its commit gave it. `rollback undo` without an id
@@ -29,6 +36,7 @@
 #include <string>
 
 #include "agntctl/pipeline/backend.h"
+#include "agntctl/pipeline/confirm_timer.h"
 #include "agntctl/pipeline/transaction.h"
 #include "common/error.h"
 #include "common/json.h"
@@ -54,12 +62,18 @@ struct Plan {
   std::string effect;
   std::optional<std::string> store_path;  // what would be activated
   agntos::Json closure = nullptr;         // ClosureDiff::to_json(), or null when nothing was built
+  std::optional<ConfirmGate> confirm;     // the activation must be confirmed (also in request.confirm)
+  agntos::Json activation = nullptr;      // ActivationChoice::to_json(), or null
   std::optional<Refusal> refusal;
   TransactionRequest request;  // what would run; meaningful only without a refusal
   std::string digest;          // empty with a refusal
 
-  // Sets the store path to activate (the one that was approved) and recomputes the digest.
-  void pin(const std::string& store_path);
+  // Sets the store path to activate (the one that was approved), judges the timer and the
+  // mode again for it, and recomputes the digest.
+  void pin(const std::string& store_path, const agntos::Paths& paths, const Backend& backend);
+
+  // The effect with the notices of the timer and of a boot instead of a switch.
+  std::string effect_text() const;
 
   agntos::Json to_json() const;
   // The text a person reads: summary, effect, diff, or the refusal.

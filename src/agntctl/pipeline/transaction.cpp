@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "agntctl/pipeline/transaction.h"
 
+#include <algorithm>
 #include <set>
 
+#include "agntctl/pipeline/confirm_timer.h"
+#include "agntctl/pipeline/watchdog.h"
 #include "common/proposal.h"
 #include "common/error.h"
 #include "common/file_lock.h"
@@ -28,6 +31,8 @@ struct Journal {
   std::optional<long long> generation_before;
   std::optional<long long> generation_after;
   std::optional<std::string> activated;  // store path of the system running after activation
+  std::optional<std::string> mode;       // how it was activated: switch | boot | test
+  std::optional<long long> activated_at_ms;  // when: the confirm deadline counts from here
   std::map<std::string, std::optional<std::string>> before;  // path -> previous bytes (nullopt: absent)
 
   Json to_json() const {
@@ -40,6 +45,8 @@ struct Journal {
                 {"generation_before", agntos::json_or_null(generation_before)},
                 {"generation_after", agntos::json_or_null(generation_after)},
                 {"activated", agntos::json_or_null(activated)},
+                {"mode", agntos::json_or_null(mode)},
+                {"activated_at_ms", agntos::json_or_null(activated_at_ms)},
                 {"request", request.to_json()},
                 {"files", files}};
   }
@@ -51,6 +58,8 @@ struct Journal {
     journal.generation_before = agntos::json_int(value, "generation_before");
     journal.generation_after = agntos::json_int(value, "generation_after");
     journal.activated = agntos::json_string(value, "activated");
+    journal.mode = agntos::json_string(value, "mode");
+    journal.activated_at_ms = agntos::json_int(value, "activated_at_ms");
     journal.request = TransactionRequest::from_json(value.at("request"));
     for (const auto& file : value.at("files")) {
       const auto encoded = agntos::json_string(file, "before_base64");
@@ -92,6 +101,20 @@ AuditEntry entry_for(const agntos::Paths& paths, const Journal& journal) {
   if (request.proposal_id) entry.action["proposal_id"] = *request.proposal_id;
   if (request.target_generation) entry.action["generation"] = *request.target_generation;
   if (journal.activated) entry.action["store_path"] = *journal.activated;
+  if (journal.mode) entry.action["mode"] = *journal.mode;
+  if (request.confirm.is_object()) {
+    const auto gate = ConfirmGate::from_json(request.confirm);
+    const long long deadline = journal.activated_at_ms.value_or(unix_ms_now()) + gate.timeout_s * 1000;
+    entry.action["confirm"] = Json{{"timeout_s", gate.timeout_s},
+                                   {"deadline", iso_of_unix_ms(deadline)},
+                                   {"classes", gate.classes},
+                                   {"because", gate.because}};
+  }
+  if (request.kind == "AutoRevert") {
+    entry.action["reverts"] = agntos::json_or_null(request.undoes);
+    entry.action["reason"] = agntos::json_or_null(request.reason);
+    entry.message = request.reason;
+  }
   entry.actor = "user";
   entry.approved_by = request.approved_by;
   entry.summary = request.summary;
@@ -153,11 +176,45 @@ void flush_deferred_audit(const agntos::Paths& paths) {
   agntos::remove_file_durably(paths.deferred_audit_log());
 }
 
+// The record a confirmed-or-reverted transaction leaves while it waits (confirm_timer.h).
+PendingConfirmation pending_for(const Journal& journal, const std::string& backend_name) {
+  PendingConfirmation record;
+  record.audit_id = journal.audit_id;
+  record.phase = "activating";
+  record.gate = ConfirmGate::from_json(journal.request.confirm);
+  // Only a wake-up time until the activation is done: then it counts from the activation.
+  record.deadline_ms = unix_ms_now() + record.gate.timeout_s * 1000;
+  record.summary = journal.request.summary;
+  record.backend = backend_name;
+  record.watchdog = backend_name == "nixos" ? "systemd" : "detached";
+  record.generation_before = journal.generation_before;
+  record.before = journal.before;
+  return record;
+}
+
+// After the activation: the deadline counts from it. Idempotent (a resumed finish).
+void start_confirm_clock(const agntos::Paths& paths, const Journal& journal) {
+  auto record = PendingConfirmation::load(paths);
+  if (!record || record->audit_id != journal.audit_id)
+    record = pending_for(journal, agntos::Settings::load(paths).rebuild.backend);  // lost: written anew
+  if (record->phase == "waiting") return;
+  record->phase = "waiting";
+  record->deadline_ms = journal.activated_at_ms.value_or(unix_ms_now()) + record->gate.timeout_s * 1000;
+  record->save(paths);
+}
+
+void remove_pending_of(const agntos::Paths& paths, const std::optional<std::string>& audit_id) {
+  if (!audit_id) return;
+  const auto record = PendingConfirmation::load(paths);
+  if (record && record->audit_id == *audit_id) PendingConfirmation::remove(paths);
+}
+
 enum class Resuming { no, yes };
 
 // The steps after activation. When resuming after a crash, each step already done is skipped;
 // a live transaction cannot have done any, so it does not read the (possibly huge) audit log.
 AuditEntry finish(const agntos::Paths& paths, const Journal& journal, Resuming resuming) {
+  if (journal.request.confirm.is_object()) start_confirm_clock(paths, journal);
   auto repo = agntos::GitRepo::open_or_init(paths.config_dir);
   auto entry = entry_for(paths, journal);
   const auto log = repo.log(1);
@@ -167,6 +224,8 @@ AuditEntry finish(const agntos::Paths& paths, const Journal& journal, Resuming r
     entry.commit = repo.commit_module_tree(commit_message(journal));
   }
   if (resuming == Resuming::no || !audit_has(paths, journal.audit_id)) append_or_defer(paths, entry);
+  // Last, so that a crash before it reverts again rather than leave the change unconfirmed.
+  if (journal.request.kind == "AutoRevert") remove_pending_of(paths, journal.request.undoes);
   if (journal.request.proposal_id) Proposal::remove(paths, *journal.request.proposal_id);
   agntos::remove_file_durably(paths.journal());
   return entry;
@@ -189,7 +248,9 @@ Json TransactionRequest::to_json() const {
               {"packages", packages},
               {"changes", change_list},
               {"target_generation", agntos::json_or_null(target_generation)},
-              {"store_path", agntos::json_or_null(store_path)}};
+              {"store_path", agntos::json_or_null(store_path)},
+              {"confirm", confirm},
+              {"reason", agntos::json_or_null(reason)}};
 }
 
 TransactionRequest TransactionRequest::from_json(const Json& value) {
@@ -205,6 +266,8 @@ TransactionRequest TransactionRequest::from_json(const Json& value) {
   request.approved_by = agntos::json_string(value, "approved_by").value_or("");
   request.target_generation = agntos::json_int(value, "target_generation");
   request.store_path = agntos::json_string(value, "store_path");
+  if (auto it = value.find("confirm"); it != value.end() && it->is_object()) request.confirm = *it;
+  request.reason = agntos::json_string(value, "reason");
   if (auto it = value.find("packages"); it != value.end() && it->is_array())
     request.packages = it->get<std::vector<std::string>>();
   if (auto it = value.find("changes"); it != value.end() && it->is_array())
@@ -214,6 +277,7 @@ TransactionRequest TransactionRequest::from_json(const Json& value) {
 
 AuditEntry run_transaction(const agntos::Paths& paths, Backend& backend,
                            const TransactionRequest& request, const ProgressSink& progress) {
+  if (request.kind != "AutoRevert") refuse_while_confirmation_pending(paths);
   auto repo = agntos::GitRepo::open_or_init(paths.config_dir);
   // Hand edits since the last transaction get their own commit, so history stays exact.
   if (repo.module_tree_dirty()) repo.commit_module_tree("Record module files changed outside AgntOS\n");
@@ -239,14 +303,26 @@ AuditEntry run_transaction(const agntos::Paths& paths, Backend& backend,
                                     " records the failure");
   }
 
+  bool armed = false;
   try {
+    if (request.confirm.is_object()) {
+      // Armed before anything changes: no kill after this point leaves the change unwatched.
+      auto record = pending_for(journal, backend.name());
+      record.save(paths);
+      armed = true;
+      arm_watchdog(paths, agntos::Settings::load(paths), record);
+      progress("a " + std::to_string(record.gate.timeout_s) + " s confirm-or-revert timer is armed (" + record.watchdog +
+               " watchdog)\n");
+    }
     for (const auto& change : request.changes) write_change(paths.config_dir, change.path, change.content);
     if (request.target_generation) backend.switch_to_generation(*request.target_generation, progress);
+    else if (request.kind == "AutoRevert") backend.remove_all_generations(progress);  // it undoes the first activation
     else if (request.store_path) backend.activate(*request.store_path, progress);  // exactly what was approved
     else backend.rebuild(paths.config_dir, progress);
   } catch (const Error& failure) {
     progress("rebuild failed; restoring the previous files\n");
     revert(paths, backend, journal, progress);
+    if (armed) remove_pending_of(paths, journal.audit_id);
     auto entry = entry_for(paths, journal);
     entry.status = "Failed";
     entry.error = failure.what();
@@ -260,6 +336,8 @@ AuditEntry run_transaction(const agntos::Paths& paths, Backend& backend,
   }
   journal.generation_after = backend.current_generation();
   journal.activated = backend.running_system();
+  journal.mode = backend.activation_mode();
+  journal.activated_at_ms = unix_ms_now();
   journal.phase = "activated";
   journal.save(paths);
   return finish(paths, journal, Resuming::no);
@@ -267,8 +345,14 @@ AuditEntry run_transaction(const agntos::Paths& paths, Backend& backend,
 
 std::string describe_result(const AuditEntry& entry) {
   auto generation = [](const std::optional<long long>& g) { return g ? std::to_string(*g) : std::string("none"); };
-  return entry.summary + "\n  audit " + entry.id + " · generation " + generation(entry.generation_before) + " -> " +
-         generation(entry.generation_after) + " · commit " + entry.commit.value_or("").substr(0, 12);
+  std::string text = entry.summary + "\n  audit " + entry.id + " · generation " + generation(entry.generation_before) +
+                     " -> " + generation(entry.generation_after) + " · commit " + entry.commit.value_or("").substr(0, 12);
+  if (const auto mode = agntos::json_string(entry.action, "mode"); mode == "boot")
+    text += "\n  installed with 'boot' (kernel, initrd, systemd or dbus changed): reboot to use it";
+  if (const auto it = entry.action.find("confirm"); it != entry.action.end() && it->is_object())
+    text += "\n  confirm within " + std::to_string((*it)["timeout_s"].get<long>()) + " s with: agntctl confirm " + entry.id +
+            "\n  (otherwise it is reverted at " + (*it)["deadline"].get<std::string>() + ")";
+  return text;
 }
 
 void require_config_dir(const agntos::Paths& paths) {
@@ -279,9 +363,18 @@ void require_config_dir(const agntos::Paths& paths) {
                                      ") or point AGNTOS_CONFIG_DIR or --config-dir at one");
 }
 
+void refuse_while_confirmation_pending(const agntos::Paths& paths) {
+  const auto record = PendingConfirmation::load(paths);
+  if (!record) return;
+  const long long left = std::max(0LL, (record->deadline_ms - unix_ms_now() + 999) / 1000);
+  throw Error(Errc::conflict, record->audit_id + " (" + record->summary + ") is waiting for confirmation (" +
+                                  std::to_string(left) + " s left): run 'agntctl confirm' to keep it, or let it be "
+                                  "reverted, then try again");
+}
+
 void recover_interrupted_transaction(const agntos::Paths& paths) {
   std::error_code ec;
-  if (!fs::exists(paths.journal(), ec)) {
+  if (!fs::exists(paths.journal(), ec) && !fs::exists(pending_confirmation_file(paths), ec)) {
     if (fs::exists(paths.deferred_audit_log(), ec)) {
       agntos::FileLock lock(paths.config_lock(), agntos::default_lock_timeout(), "config dir " + paths.config_dir.string());
       flush_deferred_audit(paths);
@@ -290,8 +383,18 @@ void recover_interrupted_transaction(const agntos::Paths& paths) {
   }
   agntos::FileLock lock(paths.config_lock(), agntos::default_lock_timeout(), "config dir " + paths.config_dir.string());
   lock.share_with_children();
+  recover_with_lock_held(paths);
+}
+
+namespace {
+
+void recover_journal(const agntos::Paths& paths) {
   const auto text = agntos::read_file_if_exists(paths.journal());
-  if (!text) return;  // another process recovered it while we waited
+  if (!text) {  // none, or another process recovered it while we waited
+    std::error_code ec;
+    if (fs::exists(paths.deferred_audit_log(), ec)) flush_deferred_audit(paths);
+    return;
+  }
   Journal journal;
   try {
     journal = Journal::from_json(Json::parse(*text));
@@ -317,6 +420,7 @@ void recover_interrupted_transaction(const agntos::Paths& paths) {
     revert(paths, *backend, journal, progress);
     recovery.summary = "Reverted interrupted " + journal.request.kind + ": " + journal.request.summary;
     recovery.generation_after = backend->current_generation();
+    remove_pending_of(paths, journal.audit_id);  // it never activated: nothing to confirm
     agntos::remove_file_durably(paths.journal());
   }
   recovery.generation_before = journal.generation_before;
@@ -324,6 +428,13 @@ void recover_interrupted_transaction(const agntos::Paths& paths) {
   flush_deferred_audit(paths);
   append_or_defer(paths, recovery);
   std::fprintf(stderr, "agntctl: %s (audit %s)\n", recovery.summary.c_str(), recovery.id.c_str());
+}
+
+}  // namespace
+
+void recover_with_lock_held(const agntos::Paths& paths) {
+  recover_journal(paths);
+  settle_pending_confirmation(paths);
 }
 
 }  // namespace agntctl

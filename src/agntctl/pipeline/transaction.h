@@ -12,9 +12,15 @@
 //       error rethrown;
 //   4b. on success the journal is marked "activated", the module tree is committed to git
 //       (summary, prompt, audit id), the audit entry appended, the proposal and journal removed.
+// A request with `confirm` (confirm_timer.h) must be confirmed: between steps 1 and 2 the
+// pending-confirmation record is written ("activating") and the watchdog armed (watchdog.h);
+// after activation and before the journal goes, the record becomes "waiting" with its deadline
+// counted from the activation. A failure removes the record before the journal. While a record
+// exists every other transaction is refused (Errc::conflict); an AutoRevert removes it last.
 // A crash at any point leaves a journal behind; recover_interrupted_transaction (run by every
 // mutating agntctl command before it starts) reverts a transaction that had not activated and
-// finishes one that had, and audits what it did with a Recover entry.
+// finishes one that had, and audits what it did with a Recover entry; then it settles a
+// pending confirmation (watchdog.h: past its deadline, the change is reverted).
 
 #include <optional>
 #include <string>
@@ -28,7 +34,7 @@
 namespace agntctl {
 
 struct TransactionRequest {
-  std::string kind;  // "Apply" | "Undo" | "Rollback"
+  std::string kind;  // "Apply" | "Undo" | "Rollback" | "AutoRevert"
   std::string summary;
   std::optional<std::string> prompt;
   std::optional<std::string> rationale;
@@ -41,6 +47,8 @@ struct TransactionRequest {
   std::vector<FileChange> changes;
   std::optional<long long> target_generation;  // Rollback: switch to it instead of rebuilding
   std::optional<std::string> store_path;       // the system built for the plan: activated as is
+  agntos::Json confirm = nullptr;              // ConfirmGate::to_json(): the change must be confirmed
+  std::optional<std::string> reason;           // AutoRevert: why (in the audit entry)
 
   agntos::Json to_json() const;
   static TransactionRequest from_json(const agntos::Json& value);
@@ -57,8 +65,15 @@ std::string describe_result(const agntos::AuditEntry& entry);
 // Refuses (Errc::not_found) when the config dir does not exist, saying how to point at one.
 void require_config_dir(const agntos::Paths& paths);
 
-// Finishes or reverts a transaction a crash interrupted. No-op without a journal. Takes the lock.
+// Finishes or reverts a transaction a crash interrupted, then settles a pending confirmation.
+// No-op without a journal and a pending confirmation. Takes the lock.
 void recover_interrupted_transaction(const agntos::Paths& paths);
+// The same for a caller that holds the config-dir lock already (the confirm watchdog).
+void recover_with_lock_held(const agntos::Paths& paths);
+
+// Throws Error(Errc::conflict) while a change waits for `agntctl confirm`, naming it, the time
+// left and what to do.
+void refuse_while_confirmation_pending(const agntos::Paths& paths);
 
 
 }  // namespace agntctl

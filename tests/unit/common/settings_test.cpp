@@ -74,5 +74,36 @@ TEST(Settings, AFloatLimitIsRefusedNotConverted) {
   }
 }
 
+TEST(Settings, ConfirmTimerDefaultsToTheRemoteAccessClassesFor60Seconds) {
+  testing::TempDir dir;
+  const auto defaults = Settings::load(paths_in(dir));
+  EXPECT_EQ(defaults.rebuild.confirm_classes,
+            (std::vector<std::string>{"networking", "firewall", "openssh", "users", "boot"}));
+  EXPECT_FALSE(defaults.rebuild.confirm_timeout);
+  EXPECT_EQ(defaults.rebuild.confirm_class_timeout, 60);
+
+  write_file_atomic(dir / "agntos.toml",
+                    "[rebuild]\nconfirm_classes = [\"openssh\", \"services.tailscale\"]\nconfirm_timeout = 30\n"
+                    "confirm_class_timeout = 5\n");
+  const auto settings = Settings::load(paths_in(dir));
+  EXPECT_EQ(settings.rebuild.confirm_classes, (std::vector<std::string>{"openssh", "services.tailscale"}));
+  EXPECT_EQ(settings.rebuild.confirm_timeout, 30);
+  EXPECT_EQ(settings.rebuild.confirm_class_timeout, 5);
+}
+
+TEST(Settings, ConfirmSettingsOfTheWrongShapeNameTheKey) {
+  testing::TempDir dir;
+  for (const char* text : {"[rebuild]\nconfirm_classes = \"networking\"\n", "[rebuild]\nconfirm_classes = [\"a b\"]\n",
+                           "[rebuild]\nconfirm_timeout = 0\n", "[rebuild]\nconfirm_class_timeout = 1.5\n"}) {
+    write_file_atomic(dir / "agntos.toml", text);
+    try {
+      Settings::load(paths_in(dir));
+      ADD_FAILURE() << text;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("confirm_"), std::string::npos) << e.what();
+    }
+  }
+}
+
 }  // namespace
 }  // namespace agntos
