@@ -8,7 +8,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 
 #include "agntctl/commands.h"
 #include "agntctl/pipeline/backend.h"
@@ -34,6 +36,8 @@ public:
   void fail(const std::string& check, const std::string& detail, const std::string& hint) {
     add(check, "fail", detail, hint);
   }
+  // A check that does not apply here and was not run (never reported as passed).
+  void skip(const std::string& check, const std::string& detail) { add(check, "skip", detail, ""); }
 
   Output output() const {
     Output output;
@@ -41,7 +45,10 @@ public:
     for (const auto& check : m_checks) {
       const auto status = check["status"].get<std::string>();
       if (status == "fail") all_ok = false;
-      output.text += (status == "ok" ? "ok    " : status == "warn" ? "warn  " : "FAIL  ") +
+      output.text += (status == "ok"     ? "ok    "
+                      : status == "warn" ? "warn  "
+                      : status == "skip" ? "skip  "
+                                         : "FAIL  ") +
                      check["check"].get<std::string>() + ": " + check["detail"].get<std::string>() + "\n";
       if (check["hint"].is_string()) output.text += "      fix: " + check["hint"].get<std::string>() + "\n";
     }
@@ -294,12 +301,195 @@ void check_sandbox(Report& report, const agntos::Paths& paths, const agntos::Set
                 "environment.systemPackages)");
 }
 
+// ---- NixOS: the module services.agntos (docs/nixos.md) ------------------------------------
+// Paths are read below AGNTOS_DOCTOR_ROOT when it is set (a test seam: a fake root with
+// etc/NIXOS, etc/group, etc/sudoers, etc/systemd/user and run/current-system); "/" otherwise.
+
+fs::path system_root() {
+  const char* root = std::getenv("AGNTOS_DOCTOR_ROOT");
+  return root && *root ? fs::path(root) : fs::path("/");
+}
+
+fs::path under_root(const fs::path& root, const fs::path& path) { return root / path.relative_path(); }
+
+struct GroupEntry {
+  gid_t gid = 0;
+  std::vector<std::string> members;
+};
+
+// The group `name` from <root>/etc/group (NixOS writes it from users.groups).
+std::optional<GroupEntry> read_group(const fs::path& root, const std::string& name) {
+  const auto text = agntos::read_file_if_exists(root / "etc/group");
+  if (!text) return std::nullopt;
+  for (const auto& line : agntos::split_lines(*text)) {
+    const auto fields = agntos::split(line, ':');
+    if (fields.size() < 3 || fields[0] != name) continue;
+    GroupEntry entry;
+    try {
+      entry.gid = static_cast<gid_t>(std::stoul(fields[2]));
+    } catch (const std::exception&) {
+      return std::nullopt;
+    }
+    if (fields.size() > 3)
+      for (const auto& member : agntos::split(fields[3], ','))
+        if (!member.empty()) entry.members.push_back(member);
+    return entry;
+  }
+  return std::nullopt;
+}
+
+bool in_group(const GroupEntry& group) {
+  if (::getegid() == group.gid) return true;
+  std::vector<gid_t> groups(static_cast<size_t>(std::max(::getgroups(0, nullptr), 0)));
+  const int count = ::getgroups(static_cast<int>(groups.size()), groups.data());
+  return count > 0 && std::find(groups.begin(), groups.begin() + count, group.gid) != groups.begin() + count;
+}
+
+constexpr const char* kModuleHint =
+    "import AgntOS's NixOS module and set services.agntos.enable = true (and services.agntos.users = [ \"you\" ]), "
+    "then nixos-rebuild switch (docs/nixos.md)";
+
+// The config dir and its folders have the owners and modes the module's tmpfiles rules give.
+void check_nixos_config_modes(Report& report, const agntos::Paths& paths, const GroupEntry& group) {
+  const auto& dir = paths.config_dir;
+  std::vector<std::string> problems;
+  const auto expect = [&](const fs::path& path, uid_t uid, gid_t gid, mode_t mode) {
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0) {
+      problems.push_back(path.string() + " is missing");
+      return;
+    }
+    const mode_t actual = st.st_mode & 07777;
+    if ((actual & 0002) != 0) problems.push_back(path.string() + " is world-writable (mode " + octal(actual) + ")");
+    else if (actual != mode) problems.push_back(path.string() + " has mode " + octal(actual) + ", not " + octal(mode));
+    if (st.st_uid != uid || st.st_gid != gid)
+      problems.push_back(path.string() + " is owned by " + std::to_string(st.st_uid) + ":" + std::to_string(st.st_gid) +
+                         ", not " + std::to_string(uid) + ":" + std::to_string(gid));
+  };
+  expect(dir, 0, group.gid, 0750);
+  for (const char* kind : agntos::kModuleKinds) expect(dir / kind, 0, 0, 0755);
+  expect(paths.proposals_dir(), 0, group.gid, 02770);
+  if (problems.empty())
+    report.ok("config dir modes", dir.string() + " root:agntos 0750, module folders root 0755, proposals/ root:agntos 2770");
+  else
+    report.fail("config dir modes", agntos::join(problems, "; "),
+                "sudo systemd-tmpfiles --create (the module's rules set the owners and modes; they also run at every "
+                "switch and boot)");
+}
+
+// The group's sudo rule: read from sudoers by root, listed with `sudo -n -l` by a member.
+void check_nixos_sudo_rule(Report& report, const fs::path& root, const GroupEntry& group) {
+  const std::string hint = "set services.agntos.enable = true and keep security.sudo.enable on, then nixos-rebuild switch";
+  if (::geteuid() == 0) {
+    const auto sudoers = agntos::read_file_if_exists(root / "etc/sudoers");
+    if (!sudoers) {
+      report.fail("sudo rule", under_root(root, "/etc/sudoers").string() + " does not exist", hint);
+      return;
+    }
+    for (const auto& line : agntos::split_lines(*sudoers))
+      if (line.starts_with("%agntos") && line.find("agntctl apply *") != std::string::npos &&
+          line.find("agntctl rollback *") != std::string::npos) {
+        report.ok("sudo rule", "the group agntos may run agntctl apply, rollback and confirm as root");
+        return;
+      }
+    report.fail("sudo rule", "sudoers has no rule for the group agntos (agntctl apply|rollback|confirm)", hint);
+    return;
+  }
+  if (!in_group(group)) {
+    report.fail("sudo rule", "this user is not a member of the group agntos, so it cannot apply or roll back",
+                "add the user to services.agntos.users, nixos-rebuild switch, and log in again");
+    return;
+  }
+  if (!agntos::find_program("sudo")) {
+    report.fail("sudo rule", "sudo is not on PATH (NixOS: /run/wrappers/bin/sudo)", "add /run/wrappers/bin to PATH");
+    return;
+  }
+  agntos::ProcessOptions options;
+  options.timeout = std::chrono::seconds(10);
+  const auto listed = agntos::run_process({"sudo", "-n", "-l"}, options);
+  if (listed.ok() && listed.out.find("agntctl apply") != std::string::npos)
+    report.ok("sudo rule", "sudo lets this user run agntctl apply, rollback and confirm");
+  else if (!listed.ok() && listed.err.find("password") != std::string::npos)
+    report.warn("sudo rule", "sudo asks for a password before listing the rules (services.agntos.requirePassword): "
+                             "apply and rollback work from a terminal only");
+  else
+    report.fail("sudo rule", "sudo -l does not list agntctl apply for this user", hint);
+}
+
+// The options index of the running generation (written by the module into every system).
+void check_nixos_options_index(Report& report, const fs::path& root) {
+  const auto file = under_root(root, "/run/current-system/agntos/options.json");
+  const auto text = agntos::read_file_if_exists(file);
+  if (!text) {
+    report.warn("options index",
+                file.string() + " does not exist: propose skips checking option paths and types against NixOS's options",
+                "rebuild with a version of the AgntOS module that writes the index (nixos-rebuild switch)");
+    return;
+  }
+  try {
+    const auto json = agntos::Json::parse(*text);
+    const auto& options = json.is_object() && json.contains("options") ? json["options"] : json;
+    report.ok("options index", file.string() + " (" + std::to_string(options.size()) + " options)");
+  } catch (const std::exception& e) {
+    report.fail("options index", file.string() + " is not valid JSON: " + e.what(),
+                "rebuild the system (nixos-rebuild switch) to write it again");
+  }
+}
+
+// The agntd user service the module installs (systemd.user.services.agntd).
+void check_nixos_user_service(Report& report, const agntos::Paths& paths, const fs::path& root) {
+  const auto unit = under_root(root, "/etc/systemd/user/agntd.service");
+  std::error_code ec;
+  if (!fs::exists(unit, ec)) {
+    report.warn("user service", unit.string() + " does not exist (services.agntos.agent.enable is false): agnt starts "
+                                                "a daemon for each session instead",
+                "set services.agntos.agent.enable = true to run agntd as a user service");
+    return;
+  }
+  if (::geteuid() == 0) {
+    report.ok("user service", unit.string() + " is installed (it runs in the user managers of the group's members)");
+    return;
+  }
+  if (fs::exists(paths.socket, ec))
+    report.ok("user service", "installed; agntd's socket is " + paths.socket.string());
+  else
+    report.warn("user service", "installed, but nothing serves " + paths.socket.string(),
+                "systemctl --user start agntd (journalctl --user -u agntd says why it stopped)");
+}
+
+void check_nixos(Report& report, const agntos::Paths& paths) {
+  const auto root = system_root();
+  std::error_code ec;
+  if (!fs::exists(root / "etc/NIXOS", ec)) {
+    report.skip("nixos", "this machine is not NixOS (no " + under_root(root, "/etc/NIXOS").string() +
+                             "): the NixOS module, sudo rule, options index and user service were not checked");
+    return;
+  }
+  const auto group = read_group(root, "agntos");
+  const auto settings = paths.settings_file();
+  const auto target = fs::read_symlink(settings, ec);
+  if (!group) {
+    report.fail("nixos", "NixOS, but the group agntos does not exist: the module services.agntos is not enabled", kModuleHint);
+    return;
+  }
+  report.ok("nixos", "services.agntos is enabled (group agntos: " +
+                         (group->members.empty() ? std::string("no members") : agntos::join(group->members, ", ")) + ")" +
+                         (!ec && target.string().starts_with("/nix/store/") ? "; agntos.toml is generated by the module"
+                                                                            : ""));
+  check_nixos_config_modes(report, paths, *group);
+  check_nixos_sudo_rule(report, root, *group);
+  check_nixos_options_index(report, root);
+  check_nixos_user_service(report, paths, root);
+}
+
 }  // namespace
 
 Output run_doctor(Invocation& inv) {
   CLI::App app{"Check the installation: agntos.toml, Nix, the rebuild backend and its paths, the config dir, its\n"
                "journal and git history, the state dir, drift between the config tree and the running\n"
-               "generation, and the run_bash sandbox. Each check is ok, warn or FAIL; a FAIL comes with a fix.\n"
+               "generation, the run_bash sandbox, and on NixOS the services.agntos module (config dir modes,\n"
+               "sudo rule, options index, user service). Each check is ok, warn, skip (not run here) or FAIL;\n"
+               "a FAIL comes with a fix.\n"
                "Exit 1 when a check fails."};
   inv.parse(app);
   const auto& paths = inv.paths();
@@ -316,6 +506,7 @@ Output run_doctor(Invocation& inv) {
     check_drift(report, paths, *settings);
     check_sandbox(report, paths, *settings);
   }
+  check_nixos(report, paths);
   return report.output();
 }
 
