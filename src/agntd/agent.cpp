@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cstdlib>
 
-#include "agntd/offline_provider.h"
+#include "agntd/llm/offline/offline_provider.h"
 #include "agntd/tool_runner.h"
 #include "common/error.h"
 #include "common/files.h"

@@ -1,19 +1,18 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-// The offline provider (SPEC §6.4): a deterministic intent router that stands in for an LLM
-// when models.toml is absent or says provider = "offline", so the whole loop works with no
-// key and no network.
+// The offline provider (SPEC §6.4): the assistant a user meets when no LLM is configured
+// (no models.toml, or provider = "offline"). It understands what people say about their NixOS
+// machine (grammar.h), makes the same tool calls an LLM would (tasks.h), and answers in plain
+// sentences (answers.h).
 //
-// It reads the conversation like a model would: the last user message says what to do, and
-// the assistant tool calls and tool results after it say how far the turn has got. It then
-// answers with the same tool calls an LLM would make, so they go through the same approval
-// gate: "install htop" is propose {"intent":"install htop","prompt":…}, then, once the result
-// names the proposal, apply {"id":"p-…"}, then a text that sums up what happened. It
-// understands install/remove PACKAGE, enable/disable SERVICE, set OPTION VALUE, inspect/show
-// system (or cpu, memory, disk, …), "why is X installed", "undo the last change", rollback to
-// the previous generation, list generations, "apply p-…" / "yes apply it", "remember that …",
-// "search history for …", the audit log and curated memory. Every answer it writes says that
-// it is offline; for anything else it lists what it understands.
+// It reads the conversation like a model does: the last user message says what to do, the
+// assistant tool calls and results after it say how far the turn has got, and the next call
+// or the final answer follows from them alone, so a turn can be replayed from the history.
+// Changes are always propose then apply, so the daemon's approval gate asks the user first;
+// it never writes anything itself. Several requests in one message are handled in order (at
+// most three). It says it is the offline assistant once per session (in its first answer) and
+// whenever it does not understand; a verb with a typo gets "Did you mean: …?", and a yes to
+// that runs the corrected request.
 
 #include <string>
 #include <string_view>
@@ -21,29 +20,6 @@
 #include "agntd/llm/provider.h"
 
 namespace agntd {
-
-struct OfflineIntent {
-  enum class Kind {
-    change,           // text: the propose intent ("install htop btop", "enable openssh", ...)
-    apply,            // text: the proposal id, or "" for the latest one
-    inspect,          // text: the inspect target
-    why,              // text: the audit query
-    undo,             // text: the audit id, or ""
-    rollback_generation,  // text: the generation number, or ""
-    generations,
-    remember,         // text: the preference, in the user's words
-    search_history,   // text: the query
-    audit_list,
-    memory_show,
-    help,
-    unknown,
-  };
-  Kind kind = Kind::unknown;
-  std::string text;
-};
-
-// What the router makes of one user message.
-OfflineIntent parse_offline_intent(std::string_view message);
 
 class OfflineProvider : public llm::Provider {
 public:
