@@ -22,7 +22,7 @@
 , isPure ? !(builtins ? currentTime)
 , defaultPackage ? (pkgs: pkgs.callPackage ../package.nix { })
 }:
-{ config, lib, pkgs, ... }:
+{ config, lib, pkgs, options, ... }:
 let
   inherit (lib) mkOption mkEnableOption mkIf types literalExpression;
   cfg = config.services.agntos;
@@ -59,13 +59,13 @@ let
     ]
     ++ [ "!${agntctl} *--config-dir*" ];
 
-  # ---- options index (issue 12 item 3) ----------------------------------------------------
-  # The options index of each generation goes to $out/agntos/options.json. The index itself
-  # (nix/options/index.nix: options -> JSON) is written separately; once it exists, set
-  # `indexFile` to its output and the line below links it into every system generation:
-  #   system.extraSystemBuilderCmds = "mkdir -p $out/agntos; ln -s ${indexFile} $out/agntos/options.json";
-  indexFile = null;
-  # ------------------------------------------------------------------------------------------
+  # The options index of this system (nix/options/index.nix: every visible, non-internal
+  # option with its type, default, description and declaring files), linked into each
+  # generation at $out/agntos/options.json, where agntctl validates proposals against it.
+  # String context is dropped: the index is text, and must not pull the packages that option
+  # defaults mention into the system's closure.
+  indexFile = builtins.toFile "options.json"
+    (builtins.unsafeDiscardStringContext (builtins.toJSON (import ../options/index.nix { inherit lib options; })));
 in
 {
   imports = [ (import ./config-tree.nix { inherit configDir pureEval isPure; }) ];
@@ -142,6 +142,17 @@ in
       type = types.enum [ "switch" "test" "boot" ];
       default = "switch";
       description = "How an applied change is activated: `nixos-rebuild switch`, `test` or `boot`. Written to `[rebuild] mode` in agntos.toml.";
+    };
+
+    optionsIndex = mkOption {
+      type = types.bool;
+      default = true;
+      description = ''
+        Whether each system generation holds the index of its own options
+        (`/run/current-system/agntos/options.json`), against which `agntctl propose` checks
+        option paths and value types. Computing it adds to every evaluation of the system;
+        without it that level of validation is reported as skipped.
+      '';
     };
 
     settings = mkOption {
@@ -234,7 +245,9 @@ in
 
     environment.systemPackages = [ cfg.package pkgs.git pkgs.bubblewrap config.nix.package ];
 
-    system.extraSystemBuilderCmds = lib.optionalString (indexFile != null)
-      "mkdir -p $out/agntos; ln -s ${indexFile} $out/agntos/options.json";
+    system.extraSystemBuilderCmds = lib.optionalString cfg.optionsIndex ''
+      mkdir -p $out/agntos
+      ln -s ${indexFile} $out/agntos/options.json
+    '';
   };
 }

@@ -47,7 +47,7 @@ protected:
                       0440);
     write(root / "etc/systemd/user/agntd.service", "[Unit]\nDescription=AgntOS agent daemon\n");
     write(root / "run/current-system/agntos/options.json",
-                      R"({"options":{"networking.hostName":{"type":"string"},"time.timeZone":{"type":"null or string"}}})");
+                      R"([{"name":"networking.hostName","type":"string"},{"name":"time.timeZone","type":"null or string"}])");
     const auto config = env.config_dir();
     set_mode(config, 0, kAgntosGid, 0750);
     for (const char* kind : {"packages", "services", "options", "modules", "home"}) {

@@ -66,6 +66,9 @@ let
       settingsText = let link = lib.findFirst (lib.hasPrefix "L+ ${c.services.agntos.configDir}/agntos.toml ") null c.systemd.tmpfiles.rules;
                      in if link == null then null else b.readFile (lib.last (lib.splitString " " link));
       extraSystemBuilderCmds = c.system.extraSystemBuilderCmds;
+      # The names in the options index the generation links to (nix/options/index.nix).
+      optionsIndex = let link = b.match ".*ln -s ([^ ]+) [$]out/agntos/options.json.*" c.system.extraSystemBuilderCmds;
+                     in if link == null then null else map (o: o.name) (b.fromJSON (b.readFile (b.head link)));
       homeManagerSharedModules = if c ? home-manager then map toString c.home-manager.sharedModules else null;
     };
 
@@ -87,6 +90,7 @@ in
         rebuild.flake = "/etc/nixos#myhost";
         rebuild.mode = "boot";
         requirePassword = true;
+        optionsIndex = false;
         settings.policy.bash_sandbox = "required";
         settings.limits.max_rounds = 30;
       };
