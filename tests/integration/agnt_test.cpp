@@ -223,6 +223,51 @@ TEST_F(AgntTest, CtrlCCancelsARunningTurn) {
   ASSERT_TRUE(tmux.wait_for_prompt(2, 20s));
 }
 
+// While the model says nothing, a spinner turns on the status line: two captures a moment
+// apart show different frames of it.
+TEST_F(AgntTest, ASpinnerTurnsWhileTheModelIsSilent) {
+  use_scripted_llm();
+  llm.push(ScriptStep::events(agntos::testing::openai_stream(ScriptedAnswer{.text = {"late"}})).stall_after(0, 60s));
+  start_daemon({{"AGNT_TEST_KEY", "k"}});
+  Tmux tmux(env, vars());
+  ASSERT_TRUE(tmux.wait_for_prompt());
+  tmux.line("are you there?");
+  ASSERT_TRUE(tmux.wait_for("working… (Ctrl-C cancels)"));
+  const auto frame = [&] {
+    for (const auto& row : agntos::split_lines(tmux.screen()))
+      if (row.find("working…") != std::string::npos) return row;
+    return std::string();
+  };
+  const auto first = frame();
+  std::string later = first;
+  for (int i = 0; i < 30 && later == first; ++i) {
+    std::this_thread::sleep_for(100ms);
+    later = frame();
+  }
+  EXPECT_NE(later, first) << "the status line did not move: " << first;
+  tmux.key("C-c");
+  ASSERT_TRUE(tmux.wait_for("cancelled", 20s));
+}
+
+// /<skill> [text]: the skill's body and the user's text are the turn's instructions (SPEC §5).
+TEST_F(AgntTest, ASkillCommandSendsTheSkillBodyAndTheTextToTheAgent) {
+  use_scripted_llm();
+  llm.push(ScriptStep::events(agntos::testing::openai_stream(ScriptedAnswer{.text = {"Proposing ripgrep."}})));
+  start_daemon({{"AGNT_TEST_KEY", "k"}});
+  Tmux tmux(env, vars());
+  ASSERT_TRUE(tmux.wait_for_prompt());
+  tmux.line("/add-package ripgrep for searching");
+  ASSERT_TRUE(tmux.wait_for("running skill add-package"));
+  ASSERT_TRUE(tmux.wait_for("Proposing ripgrep."));
+  const auto requests = llm.requests();
+  ASSERT_FALSE(requests.empty());
+  const auto body = requests.back().body;
+  // Text of skills/add-package/SKILL.md and the words typed after the command.
+  EXPECT_NE(body.find("Goal: one proposal that adds the package"), std::string::npos) << body;
+  EXPECT_NE(body.find("ripgrep for searching"), std::string::npos) << body;
+  EXPECT_TRUE(llm.failures().empty());
+}
+
 TEST_F(AgntTest, HistorySearchAndResumeFindEarlierSessions) {
   start_daemon();
   std::string session;
