@@ -4,7 +4,7 @@
 #   packages.<system>.{default,agntctl,agntd,agnt}   the programs (CMake, nixpkgs' libraries)
 #   nixosModules.default                              services.agntos, importing /etc/agntos
 #   lib.nixosModule { configDir = "/srv/agntos"; }   the same module for another config dir
-#   nixosConfigurations.agntos-dev-vm                 a VM to try it (nix run .#dev-vm)
+#   nixosConfigurations.agntos-dev-vm                 a VM to try it (apps.x86_64-linux.dev-vm: nix run .#dev-vm)
 #   devShells.default, formatter, checks              (checks.<system>.vm: the demo story on a NixOS guest)
 #
 # There is no flake.lock in the repository yet: the first `nix flake lock` (or any nix command
@@ -41,9 +41,16 @@
           agntctl = program pkgs agntos "agntctl";
           agntd = program pkgs agntos "agntd";
           agnt = program pkgs agntos "agnt";
-          # The dev VM's start script (nix run .#dev-vm).
+        } // nixpkgs.lib.optionalAttrs (system == "x86_64-linux") {
+          # The dev VM's start script.
           dev-vm = self.nixosConfigurations.agntos-dev-vm.config.system.build.vm;
         });
+
+      # nix run .#dev-vm
+      apps.x86_64-linux.dev-vm = {
+        type = "app";
+        program = "${self.packages.x86_64-linux.dev-vm}/bin/run-agntos-dev-vm";
+      };
 
       nixosModules.default = nixosModule { };
       lib = { inherit nixosModule; };
