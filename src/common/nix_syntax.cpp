@@ -496,6 +496,39 @@ void check_name(std::string_view name, std::string_view what) {
   if (auto problem = attribute_path_problem(name, what)) refuse(Errc::invalid_name, *problem);
 }
 
+// "the time zone to Europe/Berlin", "time zone to UTC", "my hostname = demo": an article, or
+// two or more plain words, before "to" (or "="). Returns the lowercased words and the value.
+std::optional<std::pair<std::string, std::string>> natural_setting(std::string_view all) {
+  std::vector<std::string> names;
+  size_t pos = 0;
+  bool article = false;
+  while (pos < all.size()) {
+    const std::string_view word = word_at(all, pos);
+    if (word.empty()) break;
+    const size_t next = static_cast<size_t>(word.data() - all.data()) + word.size();
+    const std::string lower = to_lower(word);
+    if (lower == "to" || lower == "=") {
+      if (names.empty() || (!article && names.size() < 2)) return std::nullopt;
+      return std::make_pair(join(names, " "), trim(all.substr(next)));
+    }
+    const bool plain = std::isalpha(static_cast<unsigned char>(word[0])) &&
+                       std::all_of(word.begin(), word.end(), [](char c) {
+                         return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+                       });
+    if (names.empty() && !article && (lower == "the" || lower == "a" || lower == "an" || lower == "my")) {
+      article = true;
+    } else if (!plain || names.size() >= 5) {
+      if (article) refuse(Errc::usage, "say which setting and its value: 'set the <setting> to <value>' or 'set <option.path> <value>'");
+      return std::nullopt;
+    } else {
+      names.push_back(lower);
+    }
+    pos = next;
+  }
+  if (article) refuse(Errc::usage, "say which setting and its value: 'set the <setting> to <value>' or 'set <option.path> <value>'");
+  return std::nullopt;
+}
+
 Intent parse_one_intent(std::string_view part) {
   const std::string text = trim(part);
   if (text.empty()) refuse(Errc::usage, "empty intent (a stray ';' or 'and'?)");
@@ -537,18 +570,33 @@ Intent parse_one_intent(std::string_view part) {
     case Intent::Kind::set:
     case Intent::Kind::set_home_option: {
       const std::string_view all = rest;
+      // "set the time zone to Europe/Berlin": words that name a setting, not an option path.
+      if (auto natural = natural_setting(all)) {
+        if (verb->kind != Intent::Kind::set)
+          refuse(Errc::usage, "set-home-option needs an option path (programs.git.userName), got " + in_quotes(text));
+        if (natural->second.empty()) refuse(Errc::usage, "set needs a value after 'to', got " + in_quotes(text));
+        render_nix_value(natural->second);
+        intent.phrase = natural->first;
+        intent.value = natural->second;
+        break;
+      }
       size_t end = 0;
       while (end < all.size() && !is_space(all[end]) && all[end] != '=') ++end;
       const std::string_view path = all.substr(0, end);
       size_t value_at = end;
       while (value_at < all.size() && is_space(all[value_at])) ++value_at;
       if (value_at < all.size() && all[value_at] == '=') ++value_at;
+      // "set networking.hostName to demo": "to" separates like "=".
+      else if (to_lower(word_at(all, value_at)) == "to" && value_at + 2 < all.size() && is_space(all[value_at + 2]))
+        value_at += 2;
       const std::string value = trim(all.substr(value_at));
       if (path.empty() || value.empty())
         refuse(Errc::usage, std::string(verb->word) + " needs an option path and a value, got " + in_quotes(text));
       if (auto problem = option_path_problem(path)) refuse(Errc::invalid_name, *problem);
       render_nix_value(value);  // refuses values that have no Nix literal now, not at apply time
       intent.names.emplace_back(path);
+      // One word is a top-level option (fileSystems) or a setting's name (timezone).
+      if (verb->kind == Intent::Kind::set && path.find('.') == std::string_view::npos) intent.phrase = to_lower(path);
       intent.value = value;
       break;
     }
@@ -651,6 +699,35 @@ GeneratedModule service_module(std::string_view service, bool enable) {
                              ".enable = " + (enable ? "true" : "false") + ";\n}\n"};
 }
 
+GeneratedModule service_module(std::string_view service, bool enable, std::string_view option_path) {
+  check_attribute_path(service, "service name");
+  if (auto problem = option_path_problem(option_path)) throw Error(Errc::invalid_name, *problem);
+  return GeneratedModule{"services/" + std::string(service) + ".nix",
+                         "# Managed by AgntOS: " + std::string(enable ? "enable" : "disable") + " service " +
+                             std::string(service) + " (" + std::string(option_path) + ")\n{ ... }:\n{\n  " +
+                             render_attribute_path(option_path) + " = " + (enable ? "true" : "false") + ";\n}\n"};
+}
+
+Json nix_value_as_json(std::string_view value) {
+  if (value == "true" || value == "false") return value == "true";
+  if (value == "null") return nullptr;
+  if (is_integer_text(value)) {
+    long long number = 0;
+    const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), number);
+    if (error == std::errc() && end == value.data() + value.size()) return number;
+  }
+  if (is_float_text(value)) {
+    double number = 0;
+    const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), number);
+    if (error == std::errc() && end == value.data() + value.size()) return number;
+  }
+  if (!value.empty() && (value.front() == '[' || value.front() == '{')) {
+    Json json = Json::parse(value.begin(), value.end(), nullptr, false);
+    if (!json.is_discarded()) return json;
+  }
+  return std::string(value);
+}
+
 GeneratedModule option_module(std::string_view option_path, std::string_view nix_value_source) {
   return option_like_module("options", "set", option_path, nix_value_source);
 }
@@ -682,7 +759,9 @@ std::string summarize_intents(const std::vector<Intent>& intents) {
       case Intent::Kind::remove: parts.push_back("Remove package: " + names); break;
       case Intent::Kind::enable: parts.push_back("Enable service: " + names); break;
       case Intent::Kind::disable: parts.push_back("Disable service: " + names); break;
-      case Intent::Kind::set: parts.push_back("Set option: " + names + " = " + summary_value(intent.value)); break;
+      case Intent::Kind::set:
+        parts.push_back("Set option: " + (names.empty() ? "the " + intent.phrase : names) + " = " + summary_value(intent.value));
+        break;
       case Intent::Kind::set_home_option:
         parts.push_back("Set home option: " + names + " = " + summary_value(intent.value));
         break;

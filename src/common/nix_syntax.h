@@ -58,16 +58,30 @@ struct Intent {
   Kind kind;
   std::vector<std::string> names;  // packages for install/remove; service; option path
   std::string value;               // for set/set_home_option: the value text as given
+  // set: the words that name the setting when they are not (only) an option path: "time zone"
+  // for "set the time zone to UTC" (names is then empty), "timezone" for "set timezone UTC"
+  // (names holds "timezone" too). propose resolves them against the options index.
+  std::string phrase = {};
 };
 
 // Parses words like "install htop btop", "remove htop", "uninstall htop", "enable openssh",
 // "disable openssh", "set networking.hostName demo", "set networking.hostName = demo",
-// "set-home-option programs.git.userName Ada". Several intents may be joined with ';' or
+// "set networking.hostName to demo", "set the time zone to Europe/Berlin" (a phrase, see
+// Intent::phrase), "set-home-option programs.git.userName Ada". Several intents may be joined with ';' or
 // " and " (e.g. "install htop and enable openssh"). Every name is checked with
 // check_attribute_path; anything unrecognised throws Error(Errc::invalid_name or usage) that
 // lists the forms understood. Hostile input ("install htop; rm -rf /") is refused, never
 // partially accepted.
 std::vector<Intent> parse_intents(std::string_view words);
+
+// The value render_nix_value() renders, as JSON: true/false/null, integers, floats, lists and
+// attribute sets given as JSON, anything else a string. For checking it against an option's type.
+Json nix_value_as_json(std::string_view value);
+
+// A module that sets `option_path` to true/false for "enable/disable <service>", in
+// services/<service>.nix, when the service's option is not services.<service>.enable
+// ("enable docker" -> virtualisation.docker.enable).
+GeneratedModule service_module(std::string_view service, bool enable, std::string_view option_path);
 
 // A one-line human summary of intents: "Install package: htop, btop; Enable service: openssh".
 std::string summarize_intents(const std::vector<Intent>& intents);

@@ -593,6 +593,48 @@ TEST(Intent, HostileOrUnknownInputIsRefusedWhole) {
   EXPECT_NE(message_of([] { parse_intents("rm -rf /"); }).find("unknown action \"rm\""), std::string::npos);
 }
 
+TEST(Intent, NaturalSettingWordsAreAPhraseNotAnOptionPath) {
+  // Before: "set the timezone to Europe/Berlin" wrote `the = "timezone to Europe/Berlin";`.
+  const auto timezone = parse_intents("set the timezone to Europe/Berlin");
+  ASSERT_EQ(timezone.size(), 1u);
+  EXPECT_TRUE(timezone[0].names.empty());
+  EXPECT_EQ(timezone[0].phrase, "timezone");
+  EXPECT_EQ(timezone[0].value, "Europe/Berlin");
+  const auto two_words = parse_intents("set Time Zone to UTC and install htop");
+  ASSERT_EQ(two_words.size(), 2u);
+  EXPECT_EQ(two_words[0].phrase, "time zone");
+  EXPECT_EQ(two_words[0].value, "UTC");
+  const auto path_to = parse_intents("set networking.hostName to demo");
+  EXPECT_EQ(path_to[0].names, std::vector<std::string>{"networking.hostName"});
+  EXPECT_EQ(path_to[0].value, "demo");
+  EXPECT_EQ(path_to[0].phrase, "");
+  const auto one_word = parse_intents("set timezone Europe/Berlin");
+  EXPECT_EQ(one_word[0].names, std::vector<std::string>{"timezone"});
+  EXPECT_EQ(one_word[0].phrase, "timezone");
+  EXPECT_EQ(summarize_intents(timezone), "Set option: the timezone = Europe/Berlin");
+  EXPECT_EQ(error_of([] { parse_intents("set the timezone Europe/Berlin"); }), Errc::usage);
+  EXPECT_EQ(error_of([] { parse_intents("set the timezone to"); }), Errc::usage);
+  EXPECT_EQ(error_of([] { parse_intents("set-home-option the git name to Ada"); }), Errc::usage);
+  EXPECT_EQ(error_of([] { parse_intents("set the time\"; zone to x"); }), Errc::usage);
+}
+
+TEST(Intent, ValuesAsJsonMirrorTheirNixRendering) {
+  EXPECT_EQ(nix_value_as_json("8080"), Json(8080));
+  EXPECT_EQ(nix_value_as_json("true"), Json(true));
+  EXPECT_EQ(nix_value_as_json("null"), Json(nullptr));
+  EXPECT_EQ(nix_value_as_json("1.5"), Json(1.5));
+  EXPECT_EQ(nix_value_as_json("[80, 443]"), Json::array({80, 443}));
+  EXPECT_EQ(nix_value_as_json("Europe/Berlin"), Json("Europe/Berlin"));
+  EXPECT_EQ(nix_value_as_json("[not json"), Json("[not json"));
+}
+
+TEST(Intent, EnableWritesTheServicesRealOption) {
+  EXPECT_EQ(service_module("docker", true, "virtualisation.docker.enable").content,
+            "# Managed by AgntOS: enable service docker (virtualisation.docker.enable)\n{ ... }:\n{\n"
+            "  virtualisation.docker.enable = true;\n}\n");
+  EXPECT_EQ(service_module("docker", true, "virtualisation.docker.enable").path, "services/docker.nix");
+}
+
 TEST(Intent, SummaryIsOneLine) {
   EXPECT_EQ(summarize_intents(parse_intents("install htop btop and enable openssh")),
             "Install package: htop, btop; Enable service: openssh");
