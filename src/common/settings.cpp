@@ -88,6 +88,7 @@ Settings Settings::load(const Paths& paths) {
     if (const auto* profile = (*rebuild)["profile"].as_table()) {
       read_string(*profile, "path", settings.rebuild.profile_path, {}, where + " [rebuild.profile]");
       read_string(*profile, "pkgs", settings.rebuild.profile_pkgs, {}, where + " [rebuild.profile]");
+      read_string(*profile, "lib", settings.rebuild.profile_lib, {}, where + " [rebuild.profile]");
     }
   }
   if (const auto* policy = root["policy"].as_table()) {

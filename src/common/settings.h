@@ -20,6 +20,7 @@ struct Settings {
     std::string privilege = "sudo"; // "sudo" | "none"
     std::string profile_path;       // [rebuild.profile] path; default <state>/profile/system
     std::string profile_pkgs;       // [rebuild.profile] pkgs; nix path of the package set
+    std::string profile_lib;        // [rebuild.profile] lib; nixpkgs' lib/ ("" looks for one, "none": builtin)
     // Confirm or revert (docs/pipeline.md): an activation that changes options under one of
     // these classes ("networking", "firewall", "openssh", "users", "boot", or any option path
     // such as "services.tailscale") stays only if `agntctl confirm` runs within
