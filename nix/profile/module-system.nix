@@ -13,7 +13,9 @@
 #   $out/agntos/options.json   the options index (../options/index.nix), as on NixOS
 # and manifest.json says `"evaluator": "nixpkgs-lib <version>"`. Home Manager modules
 # (home/) are not NixOS modules: they are listed in `files` but not evaluated here.
-{ configDir, pkgs, stamp ? "", lib }:
+# `indexOnly = true` returns the options index (a list) instead of the system, with no build
+# (options-index.nix).
+{ configDir, pkgs, stamp ? "", lib, indexOnly ? false }:
 let
   b = builtins;
   nixpkgsLib = if b.substring 0 1 lib == "/" && b.pathExists (/. + "${lib}/default.nix")
@@ -65,9 +67,11 @@ let
     inherit files;
   };
   # Options declared by the tree's own modules name their file as the config dir does.
-  index = b.toJSON (map (o: o // { declarations = map inTree o.declarations; })
-    (import ../options/index.nix { lib = nixpkgsLib; inherit options; }));
+  indexList = map (o: o // { declarations = map inTree o.declarations; })
+    (import ../options/index.nix { lib = nixpkgsLib; inherit options; });
+  index = b.toJSON indexList;
 in
+if indexOnly then indexList else
 b.seq pkgSet (derivation {
   name = "agntos-system";
   system = b.currentSystem;

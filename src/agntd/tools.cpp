@@ -97,6 +97,7 @@ ToolInvocation build_inspect(const Json& args, const ToolContext&) {
   if (auto target = optional_string(args, "target"); target && !target->empty()) {
     invocation.args.push_back("--");
     invocation.args.push_back(*target);
+    if (auto query = optional_string(args, "query"); query && *target == "option") invocation.args.push_back(*query);
   }
   return invocation;
 }
@@ -231,8 +232,10 @@ ToolInvocation build_bash(const Json& args, const ToolContext&) {
 // (SPEC §10: rules plus these schemas under 1,000 tokens).
 constexpr std::array kTools{
     ToolSpec{"inspect", "System facts. target: system (default), cpu, memory, gpu, disk, network, nixos, "
-                        "agntos (what AgntOS manages), services (failed units).",
-             R"({"type":"object","properties":{"target":{"type":"string"}}})", build_inspect, Gated::no},
+                        "agntos (what AgntOS manages), services (failed units), option (query: NixOS option path "
+                        "or words; gives type, default, description: check before setting an option).",
+             R"({"type":"object","properties":{"target":{"type":"string"},"query":{"type":"string"}}})", build_inspect,
+             Gated::no},
     ToolSpec{"propose", "Stage a validated change; returns id, summary, diff. intent: 'install P..', 'remove P..', "
                         "'enable S', 'disable S', 'set OPTION VALUE'. Or module 'KIND/NAME.nix' (KIND: packages, "
                         "services, options, modules, home) with nix text.",

@@ -97,7 +97,8 @@ std::vector<Json> enum_values(std::string_view text) {
 OptionType parse_one(std::string_view text) {
   OptionType type;
   text = unparenthesise(text);
-  if (text.find(", not containing newlines or colons") != std::string_view::npos) return OptionType::parse(text);
+  // "(string, not containing newlines or colons)" inside an alternative: the restriction.
+  if (text.ends_with(", not containing newlines or colons")) return OptionType::parse(text);
   if (text == "null") {
     type.kind = Kind::null;
   } else if (text == "boolean" || starts(text, "boolean ")) {

@@ -13,6 +13,7 @@
 #include <cstdlib>
 
 #include "agntctl/commands.h"
+#include "agntctl/pipeline/nixpkgs_lib.h"
 #include "agntctl/pipeline/backend.h"
 #include "common/audit.h"
 #include "common/error.h"
@@ -203,6 +204,19 @@ void check_profile_backend(Report& report, const agntos::Paths& paths, const agn
     report.fail("data dir", evaluator.string() + " does not exist; the profile backend evaluates the config tree with it",
                 "set AGNTOS_DATA_DIR to the directory that holds AgntOS's nix/ folder (the source tree or the "
                 "installed share/agntos)");
+
+  // Which evaluator builds the tree: NixOS's module system (option types, "does not exist",
+  // an options index) or the builtin one, which knows none of that.
+  try {
+    if (reachable_nixpkgs_lib(settings))
+      report.ok("profile evaluator", profile_evaluator_description(settings));
+    else
+      report.warn("profile evaluator", profile_evaluator_description(settings),
+                  "set [rebuild.profile] lib in " + file + " to nixpkgs' lib/ folder (or \"<nixpkgs/lib>\") so "
+                  "changes are checked against NixOS's option declarations and types");
+  } catch (const agntos::Error& e) {
+    report.fail("profile evaluator", e.what(), "fix [rebuild.profile] lib in " + file + ", or set it to \"none\"");
+  }
 }
 
 void check_config_dir(Report& report, const agntos::Paths& paths) {

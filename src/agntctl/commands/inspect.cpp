@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// agntctl inspect [system|cpu|memory|gpu|disk|network|nixos|agntos|services]: system state.
+// agntctl inspect [system|cpu|memory|gpu|disk|network|nixos|agntos|services|option]: system state.
 // Hardware facts come from common/system_info (files and system calls, no subprocess); each
 // target reads only what it shows, so `inspect system` costs little more than starting the process.
 #include <algorithm>
@@ -9,6 +9,7 @@
 #include <ctime>
 
 #include "agntctl/commands.h"
+#include "agntctl/commands/inspect_option.h"
 #include "common/audit.h"
 #include "common/error.h"
 #include "common/proposal.h"
@@ -525,10 +526,18 @@ Output run_inspect(Invocation& inv) {
     names.push_back(target.name);
     description += "  " + pad(target.name, 10) + target.summary + "\n";
   }
+  description += "  " + pad("option", 10) + "NixOS options by path or words: type, default, description\n";
+  names.push_back("option");
   CLI::App app{description};
   std::string target_name = "system";
+  std::vector<std::string> query;
+  size_t limit = 20;
   app.add_option("target", target_name, "what to inspect (default: system)")->check(CLI::IsMember(names));
+  app.add_option("query", query, "for 'option': an option path (networking.firewall) or words (time zone)");
+  app.add_option("--limit", limit, "for 'option': at most this many options (default 20)")->check(CLI::Range(1, 1000));
   inv.parse(app);
+  if (target_name == "option") return inspect_option(inv, agntos::join(query, " "), limit);
+  if (!query.empty()) throw agntos::Error(agntos::Errc::usage, "inspect " + target_name + " takes no further words");
   for (const auto& target : kTargets)
     if (target_name == target.name) return target.run(inv);
   throw agntos::Error(agntos::Errc::usage, "unknown inspect target '" + target_name + "'");

@@ -4,6 +4,8 @@
 
 #include "agntctl/commands.h"
 #include "agntctl/pipeline/closure_diff.h"
+#include "agntctl/pipeline/intent_options.h"
+#include "agntctl/pipeline/options_source.h"
 #include "agntctl/pipeline/transaction.h"
 #include "common/proposal.h"
 #include "agntctl/pipeline/validation.h"
@@ -14,6 +16,7 @@
 #include "common/git_repo.h"
 #include "common/ids.h"
 #include "common/nix_syntax.h"
+#include "common/options_index.h"
 #include "common/process.h"
 #include "common/settings.h"
 #include "common/text.h"
@@ -112,6 +115,30 @@ Output run_propose(Invocation& inv) {
     changes.push_back(std::move(change));
   };
 
+  // The options index of the tree as it is: intents are checked and completed against it, and
+  // validation checks the option paths of written modules. Loaded only when the change sets
+  // options (an install alone writes only environment.systemPackages).
+  std::optional<ReachableOptions> options;
+  const auto reachable = [&]() -> const ReachableOptions& {
+    if (!options) options = options_index_for_tree(paths, settings, paths.config_dir);
+    return *options;
+  };
+  std::optional<IntentOptions> intent_options;
+  const auto checker = [&]() -> IntentOptions& {
+    if (!intent_options) intent_options.emplace(reachable());
+    return *intent_options;
+  };
+  std::vector<std::string> intent_files;
+  // The list an option's own file in the tree sets now, for list options that merge.
+  const auto existing_value = [&](const std::string& option_path) -> agntos::Json {
+    const std::string file = "options/" + agntos::option_file_stem(option_path) + ".nix";
+    if (!current_hash(paths, file)) return nullptr;
+    std::string error;
+    const auto definitions =
+        read_module_definitions(paths, settings, paths.config_dir, file, agntos::option_path_segments(option_path), &error);
+    return definitions ? definitions->value : agntos::Json();
+  };
+
   if (!words.empty()) {
     const std::string text = agntos::join(words, " ");
     std::vector<agntos::Intent> intents;
@@ -126,8 +153,7 @@ Output run_propose(Invocation& inv) {
     } else {
       intents = agntos::parse_intents(text);
     }
-    summary_parts.push_back(agntos::summarize_intents(intents));
-    for (const auto& intent : intents) {
+    for (auto& intent : intents) {
       using Kind = agntos::Intent::Kind;
       switch (intent.kind) {
         case Kind::install:
@@ -148,18 +174,34 @@ Output run_propose(Invocation& inv) {
           break;
         case Kind::enable:
         case Kind::disable:
-          for (const auto& name : intent.names) add_change(write_change(paths, agntos::service_module(name, intent.kind == Kind::enable)));
+          for (auto& name : intent.names) {
+            const bool enable = intent.kind == Kind::enable;
+            const std::string option = checker().service_option(name);
+            const auto module = option == "services." + name + ".enable" ? agntos::service_module(name, enable)
+                                                                       : agntos::service_module(name, enable, option);
+            add_change(write_change(paths, module));
+            intent_files.push_back(module.path);
+            if (option != "services." + name + ".enable") name += " (" + option + ")";
+          }
           break;
-        case Kind::set:
+        case Kind::set: {
+          const auto setting = checker().setting(intent, nix_expr.has_value(), existing_value);
+          const auto module = agntos::option_module(setting.path, setting.value_source);
+          add_change(write_change(paths, module));
+          intent_files.push_back(module.path);
+          intent.names = {setting.path};
+          // A value the check completed (one port made a list, merged with the tree's) is shown as written.
+          if (!nix_expr && setting.value_source != agntos::render_nix_value(intent.value)) intent.value = setting.value_source;
+          break;
+        }
         case Kind::set_home_option: {
           const std::string value = nix_expr ? *nix_expr : agntos::render_nix_value(intent.value);
-          const auto module = intent.kind == Kind::set ? agntos::option_module(intent.names.at(0), value)
-                                                       : agntos::home_option_module(intent.names.at(0), value);
-          add_change(write_change(paths, module));
+          add_change(write_change(paths, agntos::home_option_module(intent.names.at(0), value)));
           break;
         }
       }
     }
+    summary_parts.push_back(agntos::summarize_intents(intents));
   } else if (nix_expr) {
     throw Error(Errc::usage, "--nix-expr needs a 'set OPTION' intent");
   }
@@ -204,7 +246,13 @@ Output run_propose(Invocation& inv) {
     proposal.base = tree_hash(paths.config_dir);
     proposal.diff = diff_changes(paths.config_dir, changes);
   }
-  proposal.validation = validate_changes(paths, settings, changes, ValidationOptions{packages, !no_build});
+  ValidationOptions validation{packages, !no_build};
+  if (intent_options || !modules.empty()) {
+    validation.options = &reachable();
+    if (intent_options) validation.option_notes = intent_options->notes();
+    validation.intent_files = intent_files;
+  }
+  proposal.validation = validate_changes(paths, settings, changes, validation);
   if (const Json& system = proposal.validation["system"]; system.is_string())
     proposal.closure = closure_diff(make_backend(paths, settings)->running_system(), system.get<std::string>()).to_json();
   proposal.rollback_guidance =

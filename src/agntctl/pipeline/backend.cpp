@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <ctime>
 
+#include "agntctl/pipeline/nixpkgs_lib.h"
 #include "common/error.h"
 #include "common/files.h"
 #include "common/nix_environment.h"
@@ -81,7 +82,7 @@ std::optional<long long> generation_of_link_name(const std::string& name, const 
 class ProfileBackend : public Backend {
 public:
   ProfileBackend(const agntos::Paths& paths, const agntos::Settings& settings)
-      : m_profile(settings.rebuild.profile_path), m_pkgs(settings.rebuild.profile_pkgs),
+      : m_profile(settings.rebuild.profile_path), m_pkgs(settings.rebuild.profile_pkgs), m_settings(settings),
         m_evaluator(nix_data_dir(paths) / "profile" / "system.nix"), m_nix_dir(nix_data_dir(paths)) {}
 
   std::string name() const override { return "profile"; }
@@ -96,12 +97,13 @@ public:
                                    const ProgressSink& progress) override {
     agntos::make_directories(m_profile.parent_path(), 0700);
     std::string out_path;
+    // With a nixpkgs lib the tree is evaluated by NixOS's module system (nixpkgs_lib.h).
+    const auto lib = reachable_nixpkgs_lib(m_settings);
+    std::vector<std::string> extra{"--argstr", "stamp", stamp, "--out-link", (m_profile.parent_path() / ".last-build").string()};
+    if (lib) extra.insert(extra.end(), {"--argstr", "lib", lib->path});
     // The out-link is a GC root, so the result survives until it is activated (or replaced
     // by the next build); the system does not depend on where the tree was built from.
-    run_step(evaluation(tree_dir),
-             build_argv("nix-build", tree_dir,
-                        {"--argstr", "stamp", stamp, "--out-link", (m_profile.parent_path() / ".last-build").string()}),
-             progress, &out_path);
+    run_step(evaluation(tree_dir, lib ? lib->path : ""), build_argv("nix-build", tree_dir, extra), progress, &out_path);
     if (out_path.empty()) throw Error(Errc::rebuild_failed, "nix-build printed no result path");
     return out_path;
   }
@@ -138,9 +140,9 @@ public:
   }
 
 private:
-  // Evaluation confined to the tree, the shipped nix/ and the package set.
-  agntos::NixEnvironment evaluation(const fs::path& tree_dir) const {
-    return agntos::restricted_nix({fs::absolute(tree_dir), m_nix_dir}, m_pkgs);
+  // Evaluation confined to the tree, the shipped nix/, the nixpkgs lib and the package set.
+  agntos::NixEnvironment evaluation(const fs::path& tree_dir, const std::string& lib) const {
+    return agntos::restricted_nix({fs::absolute(tree_dir), m_nix_dir, lib}, m_pkgs);
   }
 
   std::vector<std::string> build_argv(const std::string& program, const fs::path& config_dir,
@@ -157,6 +159,7 @@ private:
 
   fs::path m_profile;
   std::string m_pkgs;
+  agntos::Settings m_settings;
   fs::path m_evaluator;
   fs::path m_nix_dir;
 };

@@ -7,7 +7,9 @@
 //            generation's bin/switch-to-configuration (offline: no evaluation, no download).
 //   profile  any Linux with Nix: nix/profile/system.nix evaluates the module files with the
 //            package set of [rebuild.profile] pkgs, nix-build builds it and
-//            nix-env --profile P --set installs it as a new generation of P.
+//            nix-env --profile P --set installs it as a new generation of P. With a nixpkgs
+//            lib (nixpkgs_lib.h) the evaluation is NixOS's module system (lib.evalModules with
+//            the shipped option declarations, nix/profile/module-system.nix).
 //
 // Every program runs from an argv vector; its output is streamed to `progress` as it comes.
 // Failures throw Error(Errc::rebuild_failed) quoting the tail of the program's output, or

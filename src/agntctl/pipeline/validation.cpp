@@ -3,6 +3,8 @@
 
 #include "agntctl/pipeline/staged_tree.h"
 
+#include "agntctl/pipeline/intent_options.h"
+
 #include <stdlib.h>
 
 #include <algorithm>
@@ -54,6 +56,62 @@ std::optional<std::string> reachable_package_set(const agntos::Settings& setting
   return std::nullopt;
 }
 
+bool starts_with_path(const std::vector<std::string>& path, const std::vector<std::string>& prefix) {
+  return prefix.size() <= path.size() && std::equal(prefix.begin(), prefix.end(), path.begin());
+}
+
+// Step 4 for the modules the intents did not write: returns the notes, throws on an unknown path.
+std::vector<std::string> check_module_paths(const agntos::Paths& paths, const agntos::Settings& settings,
+                                            const StagedTree& staged, const std::vector<FileChange>& changes,
+                                            const ValidationOptions& options) {
+  const agntos::OptionsIndex& index = *options.options->index;
+  std::vector<std::string> notes;
+  std::vector<std::string> problems;
+  std::vector<std::pair<std::string, ModuleDefinitions>> read;
+  std::vector<std::vector<std::string>> declared;  // options the change's own modules declare
+  for (const auto& change : changes) {
+    if (!change.content) continue;
+    if (std::find(options.intent_files.begin(), options.intent_files.end(), change.path) != options.intent_files.end()) continue;
+    if (change.path.starts_with("home/")) {
+      notes.push_back(change.path + ": Home Manager options, not checked (the index holds NixOS options)");
+      continue;
+    }
+    std::string error;
+    auto definitions = read_module_definitions(paths, settings, staged.dir(), change.path, {}, &error);
+    if (!definitions) {
+      const auto lines = agntos::split_lines(in_config_terms(error, staged.dir(), paths.config_dir));
+      notes.push_back(change.path + ": option paths not checked: it cannot be read with stand-in arguments (" +
+                      (lines.empty() ? std::string("no message") : agntos::trim(lines.front())) + "); the build checks it");
+      continue;
+    }
+    declared.insert(declared.end(), definitions->declarations.begin(), definitions->declarations.end());
+    read.emplace_back(change.path, std::move(*definitions));
+  }
+  for (const auto& [file, definitions] : read) {
+    size_t checked = 0;
+    for (const auto& path : definitions.definitions) {
+      ++checked;
+      if (std::any_of(declared.begin(), declared.end(), [&](const auto& d) { return starts_with_path(path, d); })) continue;
+      const auto match = index.match(path);
+      if (match.kind != agntos::PathMatch::Kind::unknown) continue;
+      const std::string name = agntos::option_path_name(path);
+      if (match.option) {
+        problems.push_back((paths.config_dir / file).string() + " sets " + name + ", but " + match.option->name +
+                           " is an option of type `" + match.option->type + "`, which has no attributes");
+        continue;
+      }
+      const auto near = index.suggestions(path);
+      problems.push_back((paths.config_dir / file).string() + " sets " + name + ", which does not exist" +
+                         (near.empty() ? std::string(" (no option has a similar name)") : "; did you mean " + or_list(near) + "?"));
+    }
+    notes.push_back(file + ": " + std::to_string(checked) + " option path(s) found");
+  }
+  if (!problems.empty())
+    throw Error(Errc::validation, agntos::join(problems, "\n") + "\n(checked against " + options.options->source +
+                                      "; 'agntctl inspect option <words>' searches the options)");
+  return notes;
+}
+
 }  // namespace
 
 std::vector<std::string> closest_names(const std::string& name, const std::vector<std::string>& candidates) {
@@ -103,6 +161,17 @@ Json validate_changes(const agntos::Paths& paths, const agntos::Settings& settin
                                         in_config_terms(result.err, staged.dir(), paths.config_dir));
   }
   passed("shape", "every written file is a function or an attribute set");
+
+  if (options.options) {
+    if (!options.options->index) {
+      checks.push_back(Json{{"check", "options"}, {"ok", nullptr}, {"detail", "not checked: " + options.options->source}});
+    } else {
+      auto notes = options.option_notes;
+      const auto module_notes = check_module_paths(paths, settings, staged, changes, options);
+      notes.insert(notes.end(), module_notes.begin(), module_notes.end());
+      passed("options", "against " + options.options->source + (notes.empty() ? std::string() : ": " + agntos::join(notes, "; ")));
+    }
+  }
 
   if (!options.packages.empty()) {
     if (const auto pkgs = reachable_package_set(settings)) {
