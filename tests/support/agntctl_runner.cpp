@@ -22,10 +22,11 @@ AgntctlEnv::AgntctlEnv() {
 }
 
 void AgntctlEnv::use_profile_backend() {
-  // The confirm-or-revert timer is off here; agntctl_confirm_test.cpp turns it on.
+  // The confirm-or-revert timer is off here; agntctl_confirm_test.cpp turns it on. lib = "none":
+  // the builtin evaluator, whatever NIX_PATH holds; agntctl_options_test.cpp sets a nixpkgs lib.
   write_file_atomic(config_dir() / "agntos.toml", "[rebuild]\nbackend = \"profile\"\nconfirm_classes = []\n[rebuild.profile]\npath = \"" +
                                                       profile().string() + "\"\npkgs = \"" +
-                                                      (source_dir() / "nix" / "demo-pkgs").string() + "\"\n");
+                                                      (source_dir() / "nix" / "demo-pkgs").string() + "\"\nlib = \"none\"\n");
   env["NIX_CONFIG"] = "substituters =";
 }
 
