@@ -1,5 +1,20 @@
 // SPDX-License-Identifier: MIT
-#include "agntd/llm/anthropic_provider.h"
+// The Anthropic Messages API.
+//
+// POST {endpoint}/messages with "x-api-key" (when the profile names a key variable) and
+// "anthropic-version: 2023-06-01". System messages become the top-level `system`; an
+// assistant's tool calls become `tool_use` blocks and tool messages `tool_result` blocks of a
+// user message (consecutive messages of one role are merged, as the API wants roles to
+// alternate); tools are {name, description, input_schema}.
+//
+// The stream is a sequence of named events: message_start (input token count),
+// content_block_start (text, thinking or tool_use with id and name), content_block_delta
+// (text_delta, thinking_delta, input_json_delta whose partial_json fragments are concatenated
+// and parsed at content_block_stop), message_delta (stop_reason, output token count),
+// message_stop, ping, and error. stop_reason is reported in OpenAI words: end_turn and
+// stop_sequence -> "stop", max_tokens -> "length", tool_use -> "tool_calls".
+
+#include "agntd/llm/dialect.h"
 
 #include <map>
 
@@ -29,7 +44,7 @@ struct Block {
   Json start_input;  // the input given in content_block_start (used when no fragments follow)
 };
 
-class AnthropicDecoder : public StreamDecoder {
+class AnthropicDecoder : public ResponseDecoder {
 public:
   explicit AnthropicDecoder(StreamSink& sink) : m_sink(sink) {}
 
@@ -192,13 +207,7 @@ Json tool_input(const std::string& arguments_json) {
   return input.is_object() ? input : Json::object();
 }
 
-}  // namespace
-
-AnthropicProvider::AnthropicProvider(agntos::ModelProfile profile, std::shared_ptr<HttpTransport> transport,
-                                     ProviderOptions options)
-    : m_profile(std::move(profile)), m_transport(std::move(transport)), m_options(options) {}
-
-Json AnthropicProvider::request_body(const ChatRequest& request) const {
+Json body_of(const ChatRequest& request, const agntos::ModelProfile& profile) {
   std::string system;
   std::vector<Turn> turns;
   auto add = [&](const std::string& role, Json block) {
@@ -228,14 +237,14 @@ Json AnthropicProvider::request_body(const ChatRequest& request) const {
   Json messages = Json::array();
   for (auto& turn : turns) messages.push_back(Json{{"role", turn.role}, {"content", std::move(turn.blocks)}});
 
-  Json body{{"model", request.model.empty() ? m_profile.model : request.model},
-            {"max_tokens", request.max_tokens.value_or(m_profile.max_tokens)}};
+  Json body{{"model", request.model.empty() ? profile.model : request.model},
+            {"max_tokens", request.max_tokens.value_or(profile.max_tokens)}};
   if (!system.empty()) body["system"] = system;
   body["messages"] = messages;
   body["stream"] = true;
-  if (const auto temperature = request.temperature ? request.temperature : m_profile.temperature)
+  if (const auto temperature = request.temperature ? request.temperature : profile.temperature)
     body["temperature"] = *temperature;
-  if (m_profile.supports_tools && !request.tools.empty()) {
+  if (profile.supports_tools && !request.tools.empty()) {
     Json tools = Json::array();
     for (const auto& tool : request.tools)
       tools.push_back(Json{{"name", tool.name}, {"description", tool.description}, {"input_schema", tool.parameters}});
@@ -244,23 +253,22 @@ Json AnthropicProvider::request_body(const ChatRequest& request) const {
   return body;
 }
 
-ChatResponse AnthropicProvider::chat(const ChatRequest& request, StreamSink& sink, const std::atomic<bool>& cancel) {
-  HttpRequest http;
-  http.url = m_profile.endpoint + "/messages";
-  http.headers = {{"Content-Type", "application/json"},
-                  {"Accept", "text/event-stream"},
-                  {"anthropic-version", kApiVersion}};
-  if (const auto key = request_api_key(m_profile)) {
-    http.headers.push_back({"x-api-key", *key});
-    http.secrets.push_back(*key);
+class AnthropicDialect : public Dialect {
+public:
+  std::string path() const override { return "/messages"; }
+  std::vector<HttpHeader> headers(const std::optional<std::string>& key) const override {
+    std::vector<HttpHeader> headers{{"anthropic-version", kApiVersion}};
+    if (key) headers.push_back({"x-api-key", *key});
+    return headers;
   }
-  http.body = agntos::dump_json(request_body(request));
-  http.connect_timeout = m_options.connect_timeout;
-  http.idle_timeout = m_options.idle_timeout;
+  Json request_body(const ChatRequest& request, const agntos::ModelProfile& profile) const override {
+    return body_of(request, profile);
+  }
+  std::unique_ptr<ResponseDecoder> decoder(StreamSink& sink) const override { return std::make_unique<AnthropicDecoder>(sink); }
+};
 
-  AnthropicDecoder decoder(sink);
-  const StreamEnd end = stream_with_retries(*m_transport, http, m_options.retry, decoder, cancel);
-  return decoder.response(end == StreamEnd::cancelled);
-}
+}  // namespace
+
+std::unique_ptr<Dialect> anthropic_dialect() { return std::make_unique<AnthropicDialect>(); }
 
 }  // namespace agntd::llm

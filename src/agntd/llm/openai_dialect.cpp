@@ -1,5 +1,18 @@
 // SPDX-License-Identifier: MIT
-#include "agntd/llm/openai_provider.h"
+// The OpenAI chat-completions protocol, spoken by OpenAI and by most local servers (llama.cpp,
+// Ollama, vLLM, LM Studio).
+//
+// POST {endpoint}/chat/completions with stream: true and stream_options.include_usage, tools
+// as {"type":"function","function":{name,description,parameters}}, and
+// "Authorization: Bearer <key>" only when the profile names a key variable. The answer streams
+// as `data: {chunk}` events ending with `data: [DONE]`: choices[0].delta.content is text,
+// delta.reasoning_content or delta.reasoning is thinking, delta.tool_calls are fragments
+// assembled by their index (id and name in the first fragment, arguments concatenated; a new
+// id at a used index starts a new call, as some servers reuse index 0), and the chunk with
+// `usage` gives the token counts. A server that answers with one JSON document instead of a
+// stream is understood too.
+
+#include "agntd/llm/dialect.h"
 
 #include <map>
 
@@ -14,7 +27,7 @@ struct PartialCall {
 };
 
 // Turns the chunks of one streamed completion into sink calls and a ChatResponse.
-class OpenAiDecoder : public StreamDecoder {
+class OpenAiDecoder : public ResponseDecoder {
 public:
   explicit OpenAiDecoder(StreamSink& sink) : m_sink(sink) {}
 
@@ -78,7 +91,7 @@ public:
   bool finished() const override { return m_done || !m_response.finish_reason.empty(); }
   bool delivered() const override { return m_delivered; }
 
-  ChatResponse response(bool cancelled) {
+  ChatResponse response(bool cancelled) const override {
     ChatResponse response = m_response;
     response.tool_calls.clear();
     for (const auto& partial : m_calls)
@@ -195,23 +208,17 @@ Json message_json(const Message& message) {
   return json;
 }
 
-}  // namespace
-
-OpenAiProvider::OpenAiProvider(agntos::ModelProfile profile, std::shared_ptr<HttpTransport> transport,
-                               ProviderOptions options)
-    : m_profile(std::move(profile)), m_transport(std::move(transport)), m_options(options) {}
-
-Json OpenAiProvider::request_body(const ChatRequest& request) const {
+Json body_of(const ChatRequest& request, const agntos::ModelProfile& profile) {
   Json messages = Json::array();
   for (const auto& message : request.messages) messages.push_back(message_json(message));
-  Json body{{"model", request.model.empty() ? m_profile.model : request.model},
+  Json body{{"model", request.model.empty() ? profile.model : request.model},
             {"messages", messages},
             {"stream", true},
             {"stream_options", {{"include_usage", true}}},
-            {"max_tokens", request.max_tokens.value_or(m_profile.max_tokens)}};
-  if (const auto temperature = request.temperature ? request.temperature : m_profile.temperature)
+            {"max_tokens", request.max_tokens.value_or(profile.max_tokens)}};
+  if (const auto temperature = request.temperature ? request.temperature : profile.temperature)
     body["temperature"] = *temperature;
-  if (m_profile.supports_tools && !request.tools.empty()) {
+  if (profile.supports_tools && !request.tools.empty()) {
     Json tools = Json::array();
     for (const auto& tool : request.tools)
       tools.push_back(Json{{"type", "function"},
@@ -221,21 +228,21 @@ Json OpenAiProvider::request_body(const ChatRequest& request) const {
   return body;
 }
 
-ChatResponse OpenAiProvider::chat(const ChatRequest& request, StreamSink& sink, const std::atomic<bool>& cancel) {
-  HttpRequest http;
-  http.url = m_profile.endpoint + "/chat/completions";
-  http.headers = {{"Content-Type", "application/json"}, {"Accept", "text/event-stream"}};
-  if (const auto key = request_api_key(m_profile)) {
-    http.headers.push_back({"Authorization", "Bearer " + *key});
-    http.secrets.push_back(*key);
+class OpenAiDialect : public Dialect {
+public:
+  std::string path() const override { return "/chat/completions"; }
+  std::vector<HttpHeader> headers(const std::optional<std::string>& key) const override {
+    if (!key) return {};
+    return {{"Authorization", "Bearer " + *key}};
   }
-  http.body = agntos::dump_json(request_body(request));
-  http.connect_timeout = m_options.connect_timeout;
-  http.idle_timeout = m_options.idle_timeout;
+  Json request_body(const ChatRequest& request, const agntos::ModelProfile& profile) const override {
+    return body_of(request, profile);
+  }
+  std::unique_ptr<ResponseDecoder> decoder(StreamSink& sink) const override { return std::make_unique<OpenAiDecoder>(sink); }
+};
 
-  OpenAiDecoder decoder(sink);
-  const StreamEnd end = stream_with_retries(*m_transport, http, m_options.retry, decoder, cancel);
-  return decoder.response(end == StreamEnd::cancelled);
-}
+}  // namespace
+
+std::unique_ptr<Dialect> openai_dialect() { return std::make_unique<OpenAiDialect>(); }
 
 }  // namespace agntd::llm

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "agntd/llm/provider.h"
 
-#include "agntd/llm/anthropic_provider.h"
-#include "agntd/llm/openai_provider.h"
+#include "agntd/llm/http_provider.h"
 
 namespace agntd::llm {
 
@@ -17,16 +16,7 @@ std::optional<std::string> request_api_key(const agntos::ModelProfile& profile) 
 std::unique_ptr<Provider> make_http_provider(const agntos::ModelProfile& profile,
                                              std::shared_ptr<HttpTransport> transport,
                                              const ProviderOptions& options) {
-  switch (profile.provider) {
-    case agntos::ProviderKind::openai:
-      return std::make_unique<OpenAiProvider>(profile, std::move(transport), options);
-    case agntos::ProviderKind::anthropic:
-      return std::make_unique<AnthropicProvider>(profile, std::move(transport), options);
-    case agntos::ProviderKind::offline:
-      break;
-  }
-  throw agntos::Error(agntos::Errc::failed,
-                      "profile '" + profile.name + "' uses the offline provider, which makes no HTTP requests");
+  return std::make_unique<HttpProvider>(profile, std::move(transport), options);
 }
 
 }  // namespace agntd::llm

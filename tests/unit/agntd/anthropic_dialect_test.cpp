@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "agntd/llm/anthropic_provider.h"
+#include "agntd/llm/http_provider.h"
 
 #include <gtest/gtest.h>
 
@@ -24,15 +24,15 @@ using testing::test_profile;
 constexpr const char* kKeyVariable = "AGNTOS_TEST_ANTHROPIC_KEY";
 constexpr const char* kKey = "sk-ant-test-k3y-value";
 
-class AnthropicProviderTest : public ::testing::Test {
+class AnthropicDialect : public ::testing::Test {
 protected:
   void SetUp() override { ::setenv(kKeyVariable, kKey, 1); }
   void TearDown() override {
     ::unsetenv(kKeyVariable);
     EXPECT_TRUE(server.failures().empty()) << server.failures().front();
   }
-  AnthropicProvider provider() {
-    return AnthropicProvider(test_profile(ProviderKind::anthropic, server.base_url(), kKeyVariable),
+  HttpProvider provider() {
+    return HttpProvider(test_profile(ProviderKind::anthropic, server.base_url(), kKeyVariable),
                              std::make_shared<CurlTransport>(), fast_options());
   }
   ChatRequest request() {
@@ -48,7 +48,7 @@ protected:
   RecordingSink sink;
 };
 
-TEST_F(AnthropicProviderTest, TextAndToolUseSplitAcrossManyReadsAreAssembled) {
+TEST_F(AnthropicDialect, TextAndToolUseSplitAcrossManyReadsAreAssembled) {
   server.push(ScriptStep::events(anthropic_stream(ScriptedAnswer{
                                      .text = {"I'll ", "check."},
                                      .tool_calls = {{"toolu_01", "inspect", R"({"target":"system","n":[1,2,3]})", 7}},
@@ -67,7 +67,7 @@ TEST_F(AnthropicProviderTest, TextAndToolUseSplitAcrossManyReadsAreAssembled) {
   EXPECT_EQ(sink.usage, (Usage{321, 54}));
 }
 
-TEST_F(AnthropicProviderTest, TwoToolUseBlocksGiveTwoCalls) {
+TEST_F(AnthropicDialect, TwoToolUseBlocksGiveTwoCalls) {
   server.push(ScriptStep::events(anthropic_stream(ScriptedAnswer{
                                      .tool_calls = {{"toolu_a", "inspect", R"({"target":"cpu"})", 3},
                                                     {"toolu_b", "audit", R"({"action":"list"})", 2}}}))
@@ -78,7 +78,7 @@ TEST_F(AnthropicProviderTest, TwoToolUseBlocksGiveTwoCalls) {
   EXPECT_EQ(response.tool_calls[1], (ToolCall{"toolu_b", "audit", R"({"action":"list"})"}));
 }
 
-TEST_F(AnthropicProviderTest, ThinkingGoesToTheThinkingChannel) {
+TEST_F(AnthropicDialect, ThinkingGoesToTheThinkingChannel) {
   server.push(ScriptStep::events(anthropic_stream(ScriptedAnswer{.thinking = {"Simple ", "request."}, .text = {"Done."}}))
                   .split_every(3));
   const auto response = provider().chat(request(), sink, cancel);
@@ -88,7 +88,7 @@ TEST_F(AnthropicProviderTest, ThinkingGoesToTheThinkingChannel) {
   EXPECT_EQ(response.finish_reason, "stop");
 }
 
-TEST_F(AnthropicProviderTest, RequestFollowsTheMessagesFormat) {
+TEST_F(AnthropicDialect, RequestFollowsTheMessagesFormat) {
   server.push(ScriptStep::events(anthropic_stream(ScriptedAnswer{.text = {"ok"}}))
                   .expecting(RequestExpectation{.path = "/v1/messages",
                                                 .body_equals = {{"/stream", true},
@@ -122,7 +122,7 @@ TEST_F(AnthropicProviderTest, RequestFollowsTheMessagesFormat) {
   EXPECT_EQ(body["messages"], expected) << body["messages"].dump(2);
 }
 
-TEST_F(AnthropicProviderTest, AnErrorEventIsReportedWithItsType) {
+TEST_F(AnthropicDialect, AnErrorEventIsReportedWithItsType) {
   server.push(ScriptStep::events(
       "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":5}}}\n\n"
       "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"bad tools\"}}\n\n"));
@@ -136,7 +136,7 @@ TEST_F(AnthropicProviderTest, AnErrorEventIsReportedWithItsType) {
   EXPECT_EQ(server.requests().size(), 1u);
 }
 
-TEST_F(AnthropicProviderTest, OverloadedBeforeAnyTokenIsRetried) {
+TEST_F(AnthropicDialect, OverloadedBeforeAnyTokenIsRetried) {
   server.push(ScriptStep::events(
       "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n"));
   server.push(ScriptStep::events(anthropic_stream(ScriptedAnswer{.text = {"fine"}})));
@@ -144,7 +144,7 @@ TEST_F(AnthropicProviderTest, OverloadedBeforeAnyTokenIsRetried) {
   EXPECT_EQ(server.requests().size(), 2u);
 }
 
-TEST_F(AnthropicProviderTest, MalformedToolInputIsAClearError) {
+TEST_F(AnthropicDialect, MalformedToolInputIsAClearError) {
   server.push(ScriptStep::events(
       anthropic_stream(ScriptedAnswer{.tool_calls = {{"toolu_1", "inspect", R"({"target": "cpu")", 3}}})));
   try {
@@ -156,7 +156,7 @@ TEST_F(AnthropicProviderTest, MalformedToolInputIsAClearError) {
   }
 }
 
-TEST_F(AnthropicProviderTest, ANonStreamedMessageIsUnderstood) {
+TEST_F(AnthropicDialect, ANonStreamedMessageIsUnderstood) {
   server.push(ScriptStep::json(200, Json::parse(R"({"id":"msg_1","type":"message","role":"assistant",
       "content":[{"type":"text","text":"Hello"},{"type":"tool_use","id":"t1","name":"inspect","input":{"a":1}}],
       "stop_reason":"tool_use","usage":{"input_tokens":10,"output_tokens":4}})")));

@@ -6,8 +6,7 @@
 #include <cstdlib>
 #include <thread>
 
-#include "agntd/llm/anthropic_provider.h"
-#include "agntd/llm/openai_provider.h"
+#include "agntd/llm/http_provider.h"
 #include "agntd/llm/retry.h"
 #include "support/scripted_llm_server.h"
 #include "unit/agntd/recording_sink.h"
@@ -38,11 +37,11 @@ protected:
   void TearDown() override { ::unsetenv(kKeyVariable); }
 
   std::unique_ptr<Provider> openai(const std::string& endpoint, ProviderOptions options = fast_options()) {
-    return std::make_unique<OpenAiProvider>(test_profile(ProviderKind::openai, endpoint, kKeyVariable),
+    return std::make_unique<HttpProvider>(test_profile(ProviderKind::openai, endpoint, kKeyVariable),
                                             std::make_shared<CurlTransport>(), options);
   }
   std::unique_ptr<Provider> anthropic(const std::string& endpoint) {
-    return std::make_unique<AnthropicProvider>(test_profile(ProviderKind::anthropic, endpoint, kKeyVariable),
+    return std::make_unique<HttpProvider>(test_profile(ProviderKind::anthropic, endpoint, kKeyVariable),
                                                std::make_shared<CurlTransport>(), fast_options());
   }
   static ChatRequest request() {
@@ -275,8 +274,7 @@ TEST_F(LlmRetryTest, AnUnsetKeyVariableIsNamedWithoutAnyValue) {
 
 TEST_F(LlmRetryTest, AnOfflineProfileHasNoHttpProvider) {
   EXPECT_THROW(make_http_provider(agntos::offline_profile(), std::make_shared<CurlTransport>()), agntos::Error);
-  auto profile = test_profile(ProviderKind::anthropic, server.base_url());
-  EXPECT_NE(dynamic_cast<AnthropicProvider*>(make_http_provider(profile, std::make_shared<CurlTransport>()).get()), nullptr);
+  EXPECT_THROW(HttpProvider(agntos::offline_profile(), std::make_shared<CurlTransport>()), agntos::Error);
 }
 
 }  // namespace

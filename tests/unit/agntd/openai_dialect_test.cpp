@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "agntd/llm/openai_provider.h"
+#include "agntd/llm/http_provider.h"
 
 #include <gtest/gtest.h>
 
@@ -24,15 +24,15 @@ using testing::test_profile;
 constexpr const char* kKeyVariable = "AGNTOS_TEST_OPENAI_KEY";
 constexpr const char* kKey = "sk-test-0penai-k3y-value";
 
-class OpenAiProviderTest : public ::testing::Test {
+class OpenAiDialect : public ::testing::Test {
 protected:
   void SetUp() override { ::setenv(kKeyVariable, kKey, 1); }
   void TearDown() override {
     ::unsetenv(kKeyVariable);
     EXPECT_TRUE(server.failures().empty()) << server.failures().front();
   }
-  OpenAiProvider provider(const std::string& key_env = kKeyVariable) {
-    return OpenAiProvider(test_profile(ProviderKind::openai, server.base_url(), key_env),
+  HttpProvider provider(const std::string& key_env = kKeyVariable) {
+    return HttpProvider(test_profile(ProviderKind::openai, server.base_url(), key_env),
                           std::make_shared<CurlTransport>(), fast_options());
   }
   ChatRequest request() {
@@ -49,7 +49,7 @@ protected:
   RecordingSink sink;
 };
 
-TEST_F(OpenAiProviderTest, TextAndToolCallSplitAcrossManyReadsAreAssembled) {
+TEST_F(OpenAiDialect, TextAndToolCallSplitAcrossManyReadsAreAssembled) {
   const std::string arguments = R"({"target":"system","detail":"caf\u00e9 \u2713 – full"})";
   server.push(ScriptStep::events(openai_stream(ScriptedAnswer{
                                      .text = {"Let me ", "look", " at the system."},
@@ -71,7 +71,7 @@ TEST_F(OpenAiProviderTest, TextAndToolCallSplitAcrossManyReadsAreAssembled) {
   EXPECT_EQ(sink.usage_reports, 1);
 }
 
-TEST_F(OpenAiProviderTest, RequestFollowsTheChatCompletionsFormat) {
+TEST_F(OpenAiDialect, RequestFollowsTheChatCompletionsFormat) {
   server.push(ScriptStep::events(openai_stream(ScriptedAnswer{.text = {"ok"}}))
                   .expecting(RequestExpectation{.path = "/v1/chat/completions",
                                                 .body_equals = {{"/stream", true},
@@ -94,24 +94,24 @@ TEST_F(OpenAiProviderTest, RequestFollowsTheChatCompletionsFormat) {
   EXPECT_FALSE(body.contains("temperature"));
 }
 
-TEST_F(OpenAiProviderTest, NoAuthorizationHeaderWithoutAKeyVariable) {
+TEST_F(OpenAiDialect, NoAuthorizationHeaderWithoutAKeyVariable) {
   server.push(ScriptStep::events(openai_stream(ScriptedAnswer{.text = {"ok"}}))
                   .expecting(RequestExpectation{.headers_absent = {"Authorization"}}));
   EXPECT_EQ(provider("").chat(request(), sink, cancel).content, "ok");
 }
 
-TEST_F(OpenAiProviderTest, ToolsAreLeftOutWhenTheProfileSaysTheModelHasNone) {
+TEST_F(OpenAiDialect, ToolsAreLeftOutWhenTheProfileSaysTheModelHasNone) {
   server.push(ScriptStep::events(openai_stream(ScriptedAnswer{.text = {"ok"}})));
   auto profile = test_profile(ProviderKind::openai, server.base_url());
   profile.supports_tools = false;
   profile.temperature = 0.25;
-  OpenAiProvider(profile, std::make_shared<CurlTransport>(), fast_options()).chat(request(), sink, cancel);
+  HttpProvider(profile, std::make_shared<CurlTransport>(), fast_options()).chat(request(), sink, cancel);
   const Json body = server.requests().at(0).json();
   EXPECT_FALSE(body.contains("tools"));
   EXPECT_EQ(body["temperature"], 0.25);
 }
 
-TEST_F(OpenAiProviderTest, ParallelToolCallsAreAssembledByIndex) {
+TEST_F(OpenAiDialect, ParallelToolCallsAreAssembledByIndex) {
   server.push(ScriptStep::events(openai_stream(ScriptedAnswer{
                                      .tool_calls = {{"call_1", "inspect", R"({"target":"cpu"})", 4},
                                                     {"call_2", "audit", R"({"action":"list","limit":5})", 6},
@@ -127,7 +127,7 @@ TEST_F(OpenAiProviderTest, ParallelToolCallsAreAssembledByIndex) {
   EXPECT_EQ(response.finish_reason, "tool_calls");
 }
 
-TEST_F(OpenAiProviderTest, ANewIdAtAReusedIndexStartsANewCall) {
+TEST_F(OpenAiDialect, ANewIdAtAReusedIndexStartsANewCall) {
   // Some servers (Ollama) send every call of a parallel batch at index 0.
   auto chunk = [](const Json& call) {
     return "data: " + Json{{"choices", {{{"index", 0}, {"delta", {{"tool_calls", {call}}}}}}}}.dump() + "\n\n";
@@ -143,7 +143,7 @@ TEST_F(OpenAiProviderTest, ANewIdAtAReusedIndexStartsANewCall) {
   EXPECT_EQ(response.tool_calls[1], (ToolCall{"b", "audit", "{\"x\":1}"}));
 }
 
-TEST_F(OpenAiProviderTest, ReasoningGoesToTheThinkingChannel) {
+TEST_F(OpenAiDialect, ReasoningGoesToTheThinkingChannel) {
   for (const char* field : {"reasoning_content", "reasoning"}) {
     server.push(ScriptStep::events(openai_stream(ScriptedAnswer{
                                        .thinking = {"The user wants ", "htop."}, .text = {"Sure."}, .reasoning_field = field}))
@@ -157,14 +157,14 @@ TEST_F(OpenAiProviderTest, ReasoningGoesToTheThinkingChannel) {
   }
 }
 
-TEST_F(OpenAiProviderTest, AStreamWithoutDoneEndsAtItsFinishReason) {
+TEST_F(OpenAiDialect, AStreamWithoutDoneEndsAtItsFinishReason) {
   server.push(ScriptStep::events(openai_stream(ScriptedAnswer{.text = {"done"}, .terminator = false})));
   const auto response = provider().chat(request(), sink, cancel);
   EXPECT_EQ(response.content, "done");
   EXPECT_EQ(response.finish_reason, "stop");
 }
 
-TEST_F(OpenAiProviderTest, AServerThatDoesNotStreamIsUnderstood) {
+TEST_F(OpenAiDialect, AServerThatDoesNotStreamIsUnderstood) {
   server.push(ScriptStep::json(200, Json::parse(R"({"id":"x","object":"chat.completion","choices":[{"index":0,
       "message":{"role":"assistant","content":"Hi.","reasoning_content":"hm",
       "tool_calls":[{"id":"c1","type":"function","function":{"name":"inspect","arguments":"{}"}}]},
@@ -178,7 +178,7 @@ TEST_F(OpenAiProviderTest, AServerThatDoesNotStreamIsUnderstood) {
   EXPECT_EQ(sink.calls.size(), 1u);
 }
 
-TEST_F(OpenAiProviderTest, AnErrorInsideTheStreamIsReported) {
+TEST_F(OpenAiDialect, AnErrorInsideTheStreamIsReported) {
   server.push(ScriptStep::events("data: {\"error\":{\"message\":\"model overloaded\",\"type\":\"server_error\"}}\n\n"));
   try {
     provider().chat(request(), sink, cancel);
