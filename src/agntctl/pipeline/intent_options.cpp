@@ -145,10 +145,15 @@ IntentOptions::Setting IntentOptions::setting(const agntos::Intent& intent, bool
   bool changed = false;
   std::string merged_note;
   if (const auto* list = type.list_type(); list && !value.is_null()) {
-    if (!value.is_array() && list->element &&
-        agntos::check_value(*list->element, value).result == agntos::TypeCheck::Result::fits) {
-      value = Json::array({value});  // one port for a list of ports
-      changed = true;
+    if (!value.is_array() && list->element) {
+      // One port for a list of ports: the element's own verdict says more ("out of range").
+      const auto element = agntos::check_value(*list->element, value);
+      if (element.result == agntos::TypeCheck::Result::does_not_fit && !element.reason.starts_with("got "))
+        throw Error(Errc::validation, path + " is of type `" + option.type + "`: " + element.reason);
+      if (element.result == agntos::TypeCheck::Result::fits) {
+        value = Json::array({value});
+        changed = true;
+      }
     }
     if (value.is_array()) {
       const Json before = existing ? existing(path) : Json();
