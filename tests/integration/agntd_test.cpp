@@ -87,7 +87,7 @@ TEST_F(AgntdTest, InstallHtopGoesThroughProposeApprovalAndApply) {
   EXPECT_EQ(apply_result["success"], true) << apply_result.dump();
   EXPECT_EQ(after.back()["type"], "token");
   EXPECT_EQ(done["end"], "answered");
-  EXPECT_NE(done["content"].get<std::string>().find("[offline] Applied: Install package: htop"), std::string::npos);
+  EXPECT_NE(done["content"].get<std::string>().find("Installed htop"), std::string::npos);
 
   EXPECT_TRUE(fs::exists(env.config_dir() / "packages" / "htop.nix"));
   EXPECT_FALSE(fs::exists(env.config_dir() / "proposals" / (proposal + ".json")));
@@ -225,7 +225,7 @@ TEST_F(AgntdTest, SeveralClientsAtOnceEachInTheirSessionAndOneWatchingAnother) {
   second.send(Json{{"type", "chat"}, {"prompt", "what changed recently"}});
   const auto first_done = first.expect("turn_complete");
   const auto second_done = second.expect("turn_complete");
-  EXPECT_NE(first_done["content"].get<std::string>().find("inspect cpu"), std::string::npos);
+  EXPECT_NE(first_done["content"].get<std::string>().find("CPU: "), std::string::npos);
   EXPECT_NE(second_done["content"].get<std::string>().find("audit log is empty"), std::string::npos);
   std::vector<Json> watched;
   EXPECT_EQ(watcher.expect("turn_complete", &watched)["content"], first_done["content"]);

@@ -45,11 +45,11 @@ std::string day_and_time(const std::string& timestamp) {
 }
 
 std::string cpu_answer(const Json& cpu) {
-  std::string text = str(cpu, "model").empty() ? "This machine's CPU" : str(cpu, "model");
+  std::string text = "CPU: " + (str(cpu, "model").empty() ? std::string("unknown model") : str(cpu, "model"));
   const auto cores = num(cpu, "cores");
   const auto threads = num(cpu, "threads");
   if (cores) {
-    text += " with " + plural(static_cast<long long>(*cores), "core");
+    text += ", " + plural(static_cast<long long>(*cores), "core");
     if (threads && *threads != *cores) text += " (" + plural(static_cast<long long>(*threads), "thread") + ")";
   }
   if (auto mhz = num(cpu, "mhz"); mhz && *mhz > 0) text += " at " + fixed(*mhz / 1000.0, 1) + " GHz";
@@ -353,7 +353,7 @@ std::string managed_answer(const Json& agntos) {
 
 std::string changes_answer(const Json& audit_list) {
   const Json& entries = arr(audit_list, "entries");
-  if (entries.empty()) return "Nothing has changed yet: the audit log has no changes.";
+  if (entries.empty()) return "Nothing has changed yet: the audit log is empty.";
   std::string text = entries.size() == 1 ? "The last change:" : "The last " + std::to_string(entries.size()) + " changes, newest first:";
   for (const auto& entry : entries) {
     std::string line = day_and_time(str(entry, "timestamp")) + " " + str(entry, "summary");

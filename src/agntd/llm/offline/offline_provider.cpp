@@ -66,13 +66,47 @@ Json parse_args(const std::string& text) {
   return Json::object();
 }
 
+// The complete top-level members of a JSON object cut short by the daemon's output cap
+// ("[output truncated…]"): a long list of pending proposals must not hide the config dir and
+// the module lists that come before it.
+Json salvage_members(const std::string& text) {
+  Json members = Json::object();
+  if (text.empty() || text[0] != '{') return members;
+  int depth = 0;
+  bool in_string = false;
+  size_t start = 1;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') in_string = true;
+    else if (c == '{' || c == '[') ++depth;
+    else if (c == '}' || c == ']') --depth;
+    if ((c == ',' && depth == 1) || (c == '}' && depth == 0)) {
+      try {
+        const auto member = Json::parse("{" + text.substr(start, i - start) + "}");
+        members.update(member);
+      } catch (const std::exception&) {
+      }
+      start = i + 1;
+      if (depth == 0) break;
+    }
+  }
+  return members;
+}
+
 Json parse_result(const std::string& text) {
   try {
     auto value = Json::parse(text);
     if (value.is_object()) return value;
   } catch (const std::exception&) {
   }
-  return Json{{"text", text}};
+  Json result = salvage_members(text);
+  result["text"] = text;
+  return result;
 }
 
 // The index of the last user message before `end`, or `end` when there is none.

@@ -148,7 +148,7 @@ Next change(std::span<const Step> steps, size_t at, Json propose, const ChangeWo
   const Step& proposed = steps[at];
   if (failed(proposed)) {
     const auto message = error_message(proposed.result);
-    if (message.starts_with("nothing to change")) return done(capitalised(sentence(words.already)));
+    if (message.starts_with("nothing to change")) return done(sentence(words.already));
     return done("I couldn't " + words.what + ": " + sentence(message));
   }
   const auto id = str(proposed.result, "id");
@@ -156,7 +156,7 @@ Next change(std::span<const Step> steps, size_t at, Json propose, const ChangeWo
   if (steps.size() == at + 1) return call("apply", Json{{"id", id}});
   const Step& applied = steps[at + 1];
   return done(applied_text(applied,
-                           capitalised(words.done) + generation_note(applied.result) +
+                           words.done + generation_note(applied.result) +
                                ". Say \"undo that\" to take it back.",
                            words.what));
 }
@@ -168,7 +168,7 @@ Next install_or_remove(const Request& request, std::span<const Step> steps, cons
   const auto names = agntos::join(request.names, " ");
   const auto listed = and_list(request.names);
   const bool one = request.names.size() == 1;
-  ChangeWords words{install ? listed + (one ? " is" : " are") + " installed" : listed + (one ? " is" : " are") + " removed",
+  ChangeWords words{std::string(install ? "Installed " : "Removed ") + listed,
                     install ? listed + (one ? " is" : " are") + " already installed through AgntOS"
                             : listed + (one ? " is" : " are") + " already gone",
                     std::string(install ? "install " : "remove ") + listed};
@@ -191,14 +191,15 @@ Next switches(const Request& request, std::span<const Step> steps, const TurnFac
       intents.push_back(std::string(s.on ? "enable " : "disable ") + parts[1]);
     else
       intents.push_back("set " + s.option + (s.on ? " true" : " false"));
-    states.push_back(s.label + (s.on ? " is on" : " is off") + " (" + s.option + " = " + (s.on ? "true" : "false") + ")");
+    states.push_back(std::string(s.on ? "turned on " : "turned off ") + s.label + " (" + s.option + " = " +
+                     (s.on ? "true" : "false") + ")");
     why.push_back(s.label + " is " + s.option);
   }
   const bool one = request.switches.size() == 1;
   std::vector<std::string> labels;
   for (const auto& s : request.switches) labels.push_back(s.label);
-  ChangeWords words{and_list(states),
-                    one ? request.switches[0].label + " is already " + (request.switches[0].on ? "on" : "off") +
+  ChangeWords words{capitalised(and_list(states)),
+                    one ? capitalised(request.switches[0].label) + " is already " + (request.switches[0].on ? "on" : "off") +
                               " in your configuration"
                         : "Your configuration already says exactly that",
                     std::string(request.switches[0].on ? "turn on " : "turn off ") + and_list(labels)};
@@ -264,10 +265,10 @@ Next firewall_ports(const Request& request, std::span<const Step> steps, const T
                       : capitalised(and_list(unchanged)) + " isn't opened by AgntOS, so there is nothing for me to close; "
                                                            "if your configuration.nix opens it, close it there.";
   if (intents.empty()) return done(note);
-  ChangeWords words{and_list(changed) + (request.on ? " open" : " closed") + ". " + agntos::join(result_lists, "; "),
+  ChangeWords words{std::string(request.on ? "Opened " : "Closed ") + and_list(changed) + ". " +
+                        agntos::join(result_lists, "; "),
                     "Those ports already are " + std::string(request.on ? "open" : "closed"),
                     std::string(request.on ? "open " : "close ") + and_list(changed)};
-  words.done = capitalised(words.done);
   auto next_step_done = change(steps, next,
                                Json{{"intent", agntos::join(intents, "; ")},
                                     {"rationale", std::string("offline assistant: ") + (request.on ? "open " : "close ") +
@@ -278,7 +279,11 @@ Next firewall_ports(const Request& request, std::span<const Step> steps, const T
 }
 
 Next set_option(const Request& request, std::span<const Step> steps, const TurnFacts& facts) {
-  ChangeWords words{request.label + " is now " + request.value, request.label + " is already " + request.value,
+  const bool named = request.label.starts_with("the ");
+  ChangeWords words{named ? capitalised(request.label) + " is now " + request.value
+                          : "Set " + request.option + " to " + request.value,
+                    named ? capitalised(request.label) + " is already " + request.value
+                          : request.option + " is already " + request.value,
                     "set " + request.label + " to " + request.value};
   return change(steps, 0,
                 Json{{"intent", "set " + request.option + " " + request.value},
@@ -322,10 +327,10 @@ Next user(const Request& request, std::span<const Step> steps, const TurnFacts& 
                 (request.groups.empty() ? "" : " and is in " + and_list(request.groups)) + ".");
   std::string done_text;
   if (request.create && !exists) {
-    done_text = "the user " + request.subject + " is added as a normal user" +
+    done_text = "Added the user " + request.subject + " as a normal user" +
                 (groups.empty() ? "" : " in the group" + std::string(groups.size() > 1 ? "s " : " ") + and_list(groups));
   } else {
-    done_text = request.subject + " is now in the group" + std::string(added.size() > 1 ? "s " : " ") + and_list(added);
+    done_text = "Added " + request.subject + " to the group" + std::string(added.size() > 1 ? "s " : " ") + and_list(added);
   }
   ChangeWords words{done_text, "The user " + request.subject + " is already set up that way",
                     request.create ? "add the user " + request.subject : "add " + request.subject + " to " + and_list(added)};
@@ -485,7 +490,9 @@ Next forget(const Request& request, std::span<const Step> steps, const TurnFacts
   if (!keyword.empty() && agntos::to_lower(keyword) != agntos::to_lower(target)) {
     if (steps.size() == 2) return call("memory", Json{{"action", "remove"}, {"file", "user"}, {"target", keyword}});
     if (!failed(steps[2])) return done("Forgotten: " + sentence(str(steps[2].result, "entry")));
-    if (error_code(steps[2].result) != "ambiguous") {
+    if (error_code(steps[2].result) == "ambiguous")
+      return done("More than one note mentions \"" + keyword + "\": say more of the words of the one to forget.");
+    {
       if (steps.size() == 3) return call("memory", Json{{"action", "remove"}, {"file", "memory"}, {"target", keyword}});
       if (!failed(steps[3])) return done("Forgotten: " + sentence(str(steps[3].result, "entry")));
     }

@@ -50,7 +50,7 @@ TEST_F(OfflineProviderTest, InstallProposesThenAppliesTheProposalThenSumsUp) {
   auto last = chat();
   EXPECT_TRUE(last.tool_calls.empty());
   EXPECT_EQ(last.finish_reason, "stop");
-  EXPECT_EQ(last.content, "Htop is installed (generation 2). Say \"undo that\" to take it back.");
+  EXPECT_EQ(last.content, "Installed htop (generation 2). Say \"undo that\" to take it back.");
 }
 
 TEST_F(OfflineProviderTest, TheFirstAnswerOfASessionSaysItIsTheOfflineAssistantAndLaterOnesDoNot) {
@@ -128,6 +128,22 @@ TEST_F(OfflineProviderTest, ACallThatDoesNotMatchTheReplayEndsTheTurnInsteadOfLo
   const auto response = chat();
   EXPECT_TRUE(response.tool_calls.empty());
   EXPECT_NE(response.content.find("lost track"), std::string::npos);
+}
+
+// The daemon caps tool output; a long list of pending proposals cuts `inspect agntos` short,
+// and the module lists before it must still be read.
+TEST_F(OfflineProviderTest, AToolResultCutShortStillGivesItsCompleteMembers) {
+  said("earlier answer");
+  user("open port 443");
+  auto first = chat();
+  EXPECT_EQ(args(first), (Json{{"target", "agntos"}}));
+  answer(first, R"({"config_dir":"/etc/agntos","modules":{"options":["networking-firewall-allowedTCPPorts"],"packages":[]},)"
+                R"("proposals":[{"id":"p-1","summary":"Install pack)"
+                "\n[output truncated: showed 8000 of 9000 characters]");
+  const auto second = chat();
+  ASSERT_EQ(second.tool_calls.size(), 1u);
+  EXPECT_EQ(second.tool_calls[0].name, "read_file");
+  EXPECT_EQ(args(second)["path"], "/etc/agntos/options/networking-firewall-allowedTCPPorts.nix");
 }
 
 TEST_F(OfflineProviderTest, ACancelledRequestReturnsAtOnce) {

@@ -49,7 +49,7 @@ TEST(OfflineTasks, OpeningAPortKeepsThePortsAlreadyOpen) {
   steps.push_back(Step{"apply", next.call->args, Json{{"id", "a-1"}, {"generation_after", 7}}});
   next = next_step(request, steps, facts);
   EXPECT_FALSE(next.call);
-  EXPECT_EQ(next.text, "Port 443 (TCP) open. TCP ports AgntOS opens: 22, 80 and 443 (generation 7). Say \"undo that\" to take it back.");
+  EXPECT_EQ(next.text, "Opened port 443 (TCP). TCP ports AgntOS opens: 22, 80 and 443 (generation 7). Say \"undo that\" to take it back.");
 }
 
 TEST(OfflineTasks, APortAlreadyOpenIsSaidWithoutAProposal) {
