@@ -63,7 +63,11 @@ protected:
     const auto text = read_file_if_exists(env.config_dir() / ".agntos-confirm-watch.lock");
     if (!text || trim(*text).empty()) return std::nullopt;
     const pid_t pid = std::stoi(trim(*text));
-    if (::kill(pid, 0) != 0) return std::nullopt;
+    // Alive, and not a zombie nobody reaped (the watcher's parent is whatever PID 1 is here).
+    const auto stat = read_file_if_exists("/proc/" + std::to_string(pid) + "/stat");
+    if (!stat) return std::nullopt;
+    const auto state = stat->find(") ");
+    if (state == std::string::npos || stat->at(state + 2) == 'Z' || stat->at(state + 2) == 'X') return std::nullopt;
     return pid;
   }
   // The hostname the running generation records (manifest.json of the profile backend).
@@ -86,14 +90,15 @@ protected:
       if (entry.action_type() == type) found.push_back(entry);
     return found;
   }
-  // Waits (without running agntctl) until the record is gone.
+  // Waits (without running agntctl) until the record, the journal of the revert and the
+  // watchdog are gone.
   bool record_gone_within(std::chrono::milliseconds limit) const {
     const auto until = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < until) {
-      if (!fs::exists(record())) return true;
-      std::this_thread::sleep_for(50ms);
-    }
-    return !fs::exists(record());
+    auto settled = [&] {
+      return !fs::exists(record()) && !fs::exists(env.config_dir() / ".agntos-journal.json") && !watchdog_pid();
+    };
+    while (!settled() && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(50ms);
+    return settled();
   }
   // The config tree, git HEAD and running generation describe the same state.
   void expect_consistent(const std::string& where) const {
@@ -200,7 +205,8 @@ TEST_F(ConfirmTimer, OtherChangesWaitForTheConfirmation) {
   const auto id = propose({"install", "jq"});
   const auto refused = env.run({"apply", id, "--yes"});
   EXPECT_EQ(refused.exit_code, 4) << refused.err;
-  EXPECT_NE(refused.err.find(waiting + " (Applied: Set networking.hostName"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find(waiting + " (Applied: Set option: networking.hostName = demo) is waiting for confirmation"),
+            std::string::npos) << refused.err;
   EXPECT_NE(refused.err.find("agntctl confirm"), std::string::npos) << refused.err;
   EXPECT_EQ(env.run({"apply", id, "--plan", "--json"}).json()["refusal"]["code"], "conflict");
   EXPECT_EQ(env.run({"rollback", "undo", "--yes"}).exit_code, 4);
@@ -306,10 +312,11 @@ TEST_F(ConfirmTimer, KillingAgntctlAnywhereNeverLeavesTheChangeUnconfirmed) {
     const auto delay = std::chrono::microseconds(std::uniform_int_distribution<long>(0, duration.count())(random));
     run_and_kill(env, {"apply", id, "--yes"}, delay);
     if (fs::exists(env.config_dir() / kHostname)) ++new_seen;
-    std::this_thread::sleep_for(3s);  // past any deadline, with no agntctl run
-    // Whatever reached the tree was armed first, so the watchdog has reverted it by now.
-    EXPECT_FALSE(fs::exists(env.config_dir() / kHostname) && !fs::exists(env.config_dir() / ".agntos-journal.json"))
-        << "run " << run << ": an unconfirmed change outlived its deadline";
+    // Whatever reached the tree was armed first, so the watchdog reverts it once the deadline
+    // (2 s after the arming or the activation) has passed, with no agntctl run.
+    const auto until = std::chrono::steady_clock::now() + 8s;
+    while (fs::exists(env.config_dir() / kHostname) && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(50ms);
+    EXPECT_FALSE(fs::exists(env.config_dir() / kHostname)) << "run " << run << ": an unconfirmed change outlived its deadline";
     const auto poke = env.run({"write", (env.root() / "poke").string(), "--content", "x"});
     ASSERT_EQ(poke.exit_code, 0) << poke.err;
     EXPECT_FALSE(fs::exists(env.config_dir() / kHostname)) << "run " << run;

@@ -75,8 +75,10 @@ void spawn_detached(const agntos::Paths& paths, const std::string& audit_id) {
     ::dup2(null, STDIN_FILENO);
     ::dup2(null, STDOUT_FILENO);
     ::dup2(null, STDERR_FILENO);
-    for (int fd = 3; fd < max_fd; ++fd)
-      if (fd != lock) ::close(fd);
+    const auto first = static_cast<unsigned>(lock);
+    if ((lock > 3 && ::close_range(3, first - 1, 0) != 0) || ::close_range(first + 1, ~0U, 0) != 0)
+      for (int fd = 3; fd < max_fd; ++fd)
+        if (fd != lock) ::close(fd);
     if (::chdir("/") != 0) ::_exit(2);
     ::execve(argv[0], argv.data(), environ);
     ::_exit(127);
