@@ -163,7 +163,7 @@ Json approval_request_message(const ApprovalRequest& request) {
   return Json{{"type", "approval_request"}, {"request_id", request.request_id}, {"kind", request.kind},
               {"proposal_id", agntos::json_or_null(request.proposal_id)}, {"summary", request.summary},
               {"effect", request.effect}, {"closure", request.closure}, {"diff", request.diff},
-              {"digest", request.digest}};
+              {"digest", request.digest}, {"confirm_timeout_s", agntos::json_or_null(request.confirm_timeout_s)}};
 }
 
 Json progress_message(std::string_view text) { return Json{{"type", "progress"}, {"text", text}}; }

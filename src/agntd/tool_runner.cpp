@@ -51,6 +51,21 @@ ToolOutcome outcome_of(const agntos::ProcessResult& result, size_t cap) {
   return outcome;
 }
 
+// A change behind a confirm-or-revert timer (docs/pipeline.md) is confirmed from a fresh agntctl
+// process once it is live: if the activation broke what the daemon needs to run one, no
+// confirmation comes and the watchdog reverts the change.
+void confirm_activation(const AgntctlTools& tools, const std::string& output, const ProgressFn& progress) {
+  const auto entry = parse_object(output);
+  if (!entry || !entry->value("action", Json::object()).value("confirm", Json()).is_object()) return;
+  const std::string id = entry->value("id", std::string());
+  try {
+    tools.run_json({"confirm", id});
+    if (progress) progress("confirmed " + id + ": the daemon still works after the activation\n");
+  } catch (const Error& e) {
+    if (progress) progress("could not confirm " + id + " (" + e.what() + "); the watchdog will revert it\n");
+  }
+}
+
 }  // namespace
 
 ToolOutcome tool_failure(std::string_view code, std::string_view message) {
@@ -119,7 +134,10 @@ ToolOutcome AgntctlTools::execute(const ToolSpec& tool, const Json& args, const 
       if (stream == agntos::OutputStream::err) progress(chunk);
     };
   try {
-    return outcome_of(agntos::run_process(argv, options), m_output_chars);
+    const auto result = agntos::run_process(argv, options);
+    auto outcome = outcome_of(result, m_output_chars);
+    if (outcome.success && tool.gated == Gated::yes && !context.plan_only) confirm_activation(*this, result.out, progress);
+    return outcome;
   } catch (const Error& e) {
     return tool_failure(e.code_name(), e.what());
   }
@@ -166,6 +184,7 @@ ApprovalRequest AgntctlTools::describe(const ToolSpec& tool, const Json& args) {
   request.diff = plan->value("diff", std::string());
   request.digest = plan->value("digest", std::string());
   if (const Json& closure = (*plan)["closure"]; closure.is_object()) request.closure = closure.value("text", std::string());
+  if (const Json& confirm = (*plan)["confirm"]; confirm.is_object()) request.confirm_timeout_s = confirm.value("timeout_s", 60L);
   if (const Json& system = (*plan)["store_path"]; system.is_string() && request.kind == "apply") request.store_path = system;
   if (const Json& system = (*plan)["store_path"]; system.is_string() && args.value("action", "") == "undo")
     request.store_path = system;

@@ -43,6 +43,7 @@ struct ApprovalRequest {
   std::string closure;  // packages added, removed and changed by the built system, in words
   std::string digest;   // the plan digest; the yes is bound to it (agntctl --digest)
   std::optional<std::string> store_path;  // the system built for the plan, activated as is
+  std::optional<long> confirm_timeout_s;  // a confirm-or-revert timer runs this long after activation
 };
 
 struct ApprovalDecision {

@@ -79,7 +79,8 @@ TEST(Protocol, ServerMessagesAreFlatWithFixedKeys) {
   approval.digest = "d1";
   EXPECT_EQ(approval_request_message(approval).dump(),
             R"({"type":"approval_request","request_id":"r-1","kind":"rollback","proposal_id":null,"summary":"Undo a-1",)"
-            R"("effect":"Undoes a-1","closure":"packages:\n  - htop 3.3.0\nclosure -600 B","diff":"restores x","digest":"d1"})");
+            R"("effect":"Undoes a-1","closure":"packages:\n  - htop 3.3.0\nclosure -600 B","diff":"restores x","digest":"d1",)"
+            R"("confirm_timeout_s":null})");
   EXPECT_EQ(token_message("hi", llm::Channel::thinking).dump(), R"({"type":"token","content":"hi","channel":"thinking"})");
   EXPECT_EQ(usage_message(llm::Usage{10, 2}).dump(), R"({"type":"usage","prompt_tokens":10,"completion_tokens":2})");
   EXPECT_EQ(error_message("bad", "usage").dump(), R"({"type":"error","message":"bad","code":"usage"})");
