@@ -79,7 +79,7 @@ TEST_F(AgntctlDoctorTest, AHealthyProfileInstallationPassesEveryCheck) {
   std::vector<std::string> names;
   for (const auto& item : json["checks"]) names.push_back(item["check"]);
   EXPECT_EQ(names, (std::vector<std::string>{"settings", "nix-instantiate", "nix-build", "nix-env", "profile package set",
-                                             "profile path", "data dir", "config dir", "journal", "git history",
+                                             "profile path", "data dir", "profile evaluator", "config dir", "journal", "git history",
                                              "state dir", "drift", "run_bash sandbox", "nixos"}));
   const auto text = env.run({"doctor"});
   EXPECT_EQ(text.exit_code, 0);

@@ -4,6 +4,8 @@
 // ../shared/nixpkgs-lib in CI, see tests/support/nixpkgs_lib.h) and real Nix.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include "common/files.h"
 #include "common/options_index.h"
 #include "common/text.h"
@@ -270,8 +272,14 @@ TEST_F(Options, DoctorSaysWhichEvaluatorTheProfileBackendUses) {
     }
   EXPECT_TRUE(found) << with_lib.out;
   use_lib("none");
-  const auto without = env.run({"doctor"});
-  EXPECT_TRUE(contains(without.out, "warn  profile evaluator: builtin evaluator")) << without.out;
+  const auto chosen = env.run({"doctor"});
+  EXPECT_TRUE(contains(chosen.out, "ok    profile evaluator: builtin evaluator, as [rebuild.profile] lib = \"none\" asks"))
+      << chosen.out;
+  use_lib("");  // look for one: none here but the fixture, which is not on NIX_PATH
+  if (!std::getenv("NIX_PATH") || !contains(std::getenv("NIX_PATH"), "nixpkgs")) {
+    const auto none_found = env.run({"doctor"});
+    EXPECT_TRUE(contains(none_found.out, "warn  profile evaluator: builtin evaluator (no nixpkgs lib")) << none_found.out;
+  }
   use_lib("/nonexistent/lib");
   const auto wrong = env.run({"doctor"});
   EXPECT_TRUE(contains(wrong.out, "FAIL  profile evaluator: [rebuild.profile] lib = \"/nonexistent/lib\"")) << wrong.out;

@@ -208,7 +208,7 @@ void check_profile_backend(Report& report, const agntos::Paths& paths, const agn
   // Which evaluator builds the tree: NixOS's module system (option types, "does not exist",
   // an options index) or the builtin one, which knows none of that.
   try {
-    if (reachable_nixpkgs_lib(settings))
+    if (settings.rebuild.profile_lib == "none" || reachable_nixpkgs_lib(settings))
       report.ok("profile evaluator", profile_evaluator_description(settings));
     else
       report.warn("profile evaluator", profile_evaluator_description(settings),

@@ -60,6 +60,8 @@ std::optional<NixpkgsLib> reachable_nixpkgs_lib(const agntos::Settings& settings
 std::string profile_evaluator_description(const agntos::Settings& settings) {
   if (const auto lib = reachable_nixpkgs_lib(settings))
     return "NixOS module system (lib.evalModules) of the nixpkgs lib " + lib->path + ", found by " + lib->source;
+  if (settings.rebuild.profile_lib == "none")
+    return "builtin evaluator, as [rebuild.profile] lib = \"none\" asks (option types and declarations are not checked)";
   return "builtin evaluator (no nixpkgs lib: option types and declarations are not checked; set [rebuild.profile] lib)";
 }
 
