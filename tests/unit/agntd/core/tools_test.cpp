@@ -107,6 +107,9 @@ TEST(Tools, RollbackAuditMemoryAndFileToolsBuildTheirArgv) {
   EXPECT_EQ(build("run_bash", Json{{"command", "uname -a"}, {"timeout", 5}}).args,
             (Args{"--json", "run_bash", "--timeout=5", "--", "uname -a"}));
   EXPECT_EQ(build("inspect", Json::object()).args, (Args{"--json", "inspect"}));
+  EXPECT_EQ(build("inspect", Json{{"target", "option"}, {"query", "time zone"}}).args,
+            (Args{"--json", "inspect", "--", "option", "time zone"}));
+  EXPECT_EQ(build("inspect", Json{{"target", "cpu"}, {"query", "ignored"}}).args, (Args{"--json", "inspect", "--", "cpu"}));
 }
 
 TEST(Tools, MissingOrMistypedArgumentsAreUsageErrorsNamingThem) {
