@@ -187,10 +187,13 @@ std::optional<Request> read_social(const Words& w) {
         return s;
       }()))
     return simple(Kind::thanks);
-  if (starts_any(w, {"bye", "goodbye", "good bye", "see you", "see ya", "cya", "good night", "goodnight", "later",
-                     "that is all", "that is it", "i am done", "all done", "nothing else", "that will be all"}) &&
-      w.size() <= 6)
-    return simple(Kind::thanks, "bye");
+  if (const auto bye = starts_any(w, {"bye", "goodbye", "good bye", "see you", "see ya", "cya", "good night",
+                                      "goodnight", "later", "that is all", "that is it", "i am done", "all done",
+                                      "nothing else", "that will be all"})) {
+    static const Set rest{"for", "now", "today", "thanks", "thank", "you", "bye", "then", "here", "ok", "okay", "later",
+                          "tomorrow", "soon", "mate", "all", "everyone", "and", "so", "much"};
+    if (all_in(slice(w, phrase_words(*bye)), rest)) return simple(Kind::thanks, "bye");
+  }
   if ((in(kGreetings, w[0].low) || starts_any(w, {"good morning", "good evening", "good afternoon", "good day",
                                                     "how are you", "what is up", "nice to meet you"})) &&
       all_in(w, [] {
@@ -212,11 +215,12 @@ std::optional<Request> read_capabilities(const Words& w) {
       "who are you", "what are you", "show help", "show me the help", "show the help", "list commands",
       "what else can you do", "what can you help with", "what can you help me with", "what kind of things",
       "what sort of things", "what requests", "can you help", "what can you", "what are you good for",
-      "what do you know how", "what are you capable of", "what is this", "what things can you",
+      "what do you know how", "what are you capable of", "what things can you",
       "what are the commands", "give me the help", "print the help", "how can you help", "what should i ask",
       "what can i tell you", "what you can do"};
   for (auto phrase : phrases)
     if (text.find(" " + std::string(phrase) + " ") != std::string::npos) return simple(Kind::capabilities);
+  if (join_low(w) == "what is this" || join_low(w) == "what is this thing") return simple(Kind::capabilities);
   if ((w[0].low == "help" || w[0].low == "commands" || w[0].low == "usage" || w[0].low == "?") && w.size() <= 3)
     return simple(Kind::capabilities);
   return std::nullopt;
@@ -288,7 +292,11 @@ std::optional<Request> read_memory(const Words& w) {
                      "i am a", "i work", "i use", "i mainly use", "i would rather", "i enjoy", "my name is",
                      "call me", "i speak", "i live in", "i tend to"}) &&
       w.size() >= 3)
-    return simple(Kind::remember, join_text(w));
+  {
+    Request r = simple(Kind::remember, join_text(w));
+    r.focus = "statement";
+    return r;
+  }
   const std::string text = " " + join_low(w) + " ";
   for (auto phrase : {"know about me", "remember about me", "what do you remember", "what have you noted",
                       "what have you remembered", "what did you note", "what notes", "show my notes",
@@ -462,7 +470,7 @@ std::optional<Request> read_search(const Words& w) {
     else if (about) query_from = *about + 1;
   }
   if (!query_from) return std::nullopt;
-  static const Set tail{"before", "earlier", "previously", "ever", "already", "yet", "in", "the", "past", "last",
+  static const Set tail{"before", "earlier", "previously", "ever", "already", "yet", "in", "the", "past", "last", "to", "for",
                         "time", "week", "month", "again", "at", "all", "with", "you", "me", "once", "ago",
                         "yesterday", "our", "my", "conversations", "history", "chats", "sessions", "a", "while"};
   size_t end = w.size();
@@ -653,8 +661,10 @@ std::optional<Request> read_firewall(const Words& w) {
         if (named.udp) named_udp.push_back(named.port);
       }
   const bool question = in(kQuestionStarts, w[0].low);
-  const bool close = has_any(w, kCloseVerbs) || has_phrase(w, "get rid of");
-  const bool open = has_any(w, kOpenVerbs);
+  const bool unblocking = has_phrase(w, "stop blocking") || has_phrase(w, "no longer block") ||
+                          has_phrase(w, "do not block");
+  const bool close = !unblocking && (has_any(w, kCloseVerbs) || has_phrase(w, "get rid of"));
+  const bool open = unblocking || has_any(w, kOpenVerbs);
   if (ports.empty() && named_tcp.empty() && named_udp.empty()) {
     if (!firewall) return said("Which port? Say for example \"open port 443\" or \"open port 51820 udp\".");
     if (question) {
@@ -930,7 +940,7 @@ std::vector<Request> read_inspect(const Words& w, bool specific_only = false) {
       if (!phrase_at(w, i, entry.phrase)) continue;
       // "services" alone is the list of failed units; "version" and "channel" only about NixOS or the system.
       if (entry.target == "nixos" && (entry.phrase == "version" || entry.phrase == "release" || entry.phrase == "channel") &&
-          !has_any(w, {"nixos", "system", "os", "my", "this", "which", "what"}))
+          (!has_any(w, {"nixos", "system", "os", "my", "this", "which", "what"}) || has(w, "kernel")))
         continue;
       const std::string key = std::string(entry.target) + "/" + std::string(entry.focus);
       if (seen.count(key)) continue;
@@ -964,6 +974,7 @@ std::optional<Request> read_is_installed(const Words& w) {
   const bool asks = in({"is", "are", "do", "does", "did", "have", "has", "check", "got", "was", "can"}, w[0].low) ||
                     w.back().low == "installed" || w.back().low == "enabled" || has_phrase(w, "find out");
   if (!asks) return std::nullopt;
+  if (in({"get", "install", "put", "add", "make"}, w[0].low)) return std::nullopt;
   if (!has_any(w, {"installed", "install", "have", "enabled", "running", "on", "there", "available", "present",
                    "active", "got", "setup", "configured", "working", "added"}))
     return std::nullopt;
@@ -1025,6 +1036,13 @@ std::optional<Request> read_switches(const Words& w) {
     verb = std::pair{size_t{1}, w.back().low == "on"};
   if (!verb && w.size() <= 4 && (w.back().low == "on" || w.back().low == "off") && first_service(w))
     verb = std::pair{size_t{0}, w.back().low == "on"};
+  // "make sure docker is running", "get tailscale going", "I'd like bluetooth turned on"
+  if (!verb && first_service(w) &&
+      (starts_any(w, {"make sure", "ensure", "get", "have", "keep", "i want", "i would like", "i need", "we need"}) ||
+       has_phrase(w, "make sure")) &&
+      has_any(w, {"running", "going", "working", "enabled", "on", "active", "up", "started", "turned"}) &&
+      !has_any(w, {"off", "disabled", "stopped", "not"}))
+    verb = std::pair{size_t{0}, true};
   if (!verb) return std::nullopt;
   Request r;
   r.kind = Kind::switches;
@@ -1089,7 +1107,8 @@ const std::initializer_list<std::string_view> kInstallPhrases{
     "install", "add", "put", "get me", "get", "grab", "give me", "i need", "i want", "i would like", "we need",
     "need", "want", "can i have", "could i have", "can i get", "could i get", "download", "include", "reinstall",
     "bring in", "i also need", "i also want", "set me up with", "hook me up with", "provide", "pull in", "fetch",
-    "deploy", "installing", "adding", "we want", "i require", "get hold of", "obtain"};
+    "deploy", "installing", "adding", "we want", "i require", "get hold of", "obtain", "i could use",
+    "i could really use", "could really use", "slap", "chuck", "throw in", "throw on", "stick"};
 const std::initializer_list<std::string_view> kRemovePhrases{
     "remove", "uninstall", "delete", "drop", "purge", "get rid of", "take off", "take out", "throw out",
     "throw away", "ditch", "erase", "i do not need", "i do not want", "we do not need", "no longer need",
@@ -1102,7 +1121,9 @@ const Set kPackageStop{"for", "on", "onto", "to", "in", "into", "from", "off", "
                        "any", "anymore", "more", "i", "we", "it", "is", "are", "was", "will", "would", "should",
                        "could", "can", "thank", "cheers", "thx", "though", "ok", "okay", "already", "permanently",
                        "globally", "system-wide", "systemwide", "everywhere", "after", "before", "today", "yet",
-                       "soon", "quickly", "first", "either", "well", "under"};
+                       "soon", "quickly", "first", "either", "well", "under", "going", "turned", "running",
+                       "working", "enabled", "installed", "ready", "done", "active", "started", "switched",
+                       "set", "up", "added", "there", "available"};
 const Set kPackageFiller{"the", "a", "an", "some", "package", "packages", "program", "programs", "app", "apps",
                          "application", "applications", "tool", "tools", "utility", "utilities", "called", "named",
                          "latest", "newest", "new", "version", "versions", "of", "also", "both", "nice", "cool",
@@ -1194,6 +1215,17 @@ std::vector<Request> read_packages(const Words& w) {
   }
   if (!packages.names.empty()) out.push_back(packages);
   if (!switches.switches.empty()) out.push_back(switches);
+  if (out.empty() && at + length < w.size() && in({"it", "them", "that"}, w[at + length].low)) {
+    // "I'm done with bat, remove it": the name said before the verb.
+    for (size_t j = at; j-- > 0;) {
+      const auto& word = w[j];
+      if (in(kPackageStop, word.low) || in(kPackageFiller, word.low) || in(kVague, word.low) || in(kWhyStop, word.low) ||
+          !looks_like_name(word.text) || !valid_attribute_path(word.text))
+        continue;
+      packages.names.push_back(package_alias(word.low));
+      return {packages};
+    }
+  }
   if (out.empty()) {
     // "install it", "add something": no name to act on.
     if (removing) return {said("Which package should I remove? Say for example \"remove htop\".")};
@@ -1205,6 +1237,8 @@ std::vector<Request> read_packages(const Words& w) {
 // ---- one clause ----
 
 std::vector<Request> read_clause_words(const Words& raw) {
+  // Small talk first, before politeness is taken off ("hey there" is a greeting, not "there").
+  if (auto r = read_social(raw)) return {*r};
   const Words w = strip_politeness(raw);
   if (w.empty()) {
     if (has(raw, "help")) return {simple(Kind::capabilities)};
@@ -1230,9 +1264,9 @@ std::vector<Request> read_clause_words(const Words& raw) {
     auto inspect = read_inspect(w, true);
     if (!inspect.empty()) return inspect;
   }
+  if (auto r = read_upgrade(w)) return {*r};
   if (auto r = read_is_installed(w)) return {*r};
   if (auto r = read_switches(w)) return {*r};
-  if (auto r = read_upgrade(w)) return {*r};
   if (asks) {
     auto inspect = read_inspect(w);
     if (!inspect.empty()) return inspect;
@@ -1247,11 +1281,12 @@ std::vector<Request> read_clause_words(const Words& raw) {
   return {unknown};
 }
 
+// The verbs a typo is corrected to. Question words are left out: "who" is a word of its own,
+// not a misspelt "why".
 const std::initializer_list<std::string_view> kVerbs{
     "install", "uninstall", "remove", "enable", "disable", "open", "close", "allow", "block", "remember", "forget",
     "undo", "revert", "rollback", "rename", "upgrade", "update", "show", "list", "delete", "activate", "deactivate",
-    "restart", "inspect", "search", "start", "stop", "create", "change", "apply", "check", "what", "which", "why",
-    "add", "set"};
+    "restart", "inspect", "search", "start", "stop", "create", "change", "apply", "check"};
 
 bool known_word(std::string_view word) {
   return std::find(kVerbs.begin(), kVerbs.end(), word) != kVerbs.end();
@@ -1262,7 +1297,7 @@ std::optional<std::string> corrected(const Words& raw) {
   const Words w = strip_politeness(raw);
   for (size_t position = 0; position < std::min<size_t>(2, w.size()); ++position) {
     const auto& word = w[position].low;
-    if (known_word(word) || word.size() < 3) continue;
+    if (known_word(word) || word.size() < 4) continue;
     std::string best;
     size_t best_distance = 3;
     for (auto verb : kVerbs) {
@@ -1330,7 +1365,8 @@ std::vector<Words> split_clauses(const Words& w) {
         const Words rest = slice(w, j);
         if (starts_request(candidate)) {
           const auto read = read_clause_words(rest);
-          if (!read.empty() && read.front().kind != Kind::unknown && read.front().kind != Kind::said) {
+          const bool statement = !read.empty() && read.front().kind == Kind::remember && read.front().focus == "statement";
+          if (!read.empty() && read.front().kind != Kind::unknown && read.front().kind != Kind::said && !statement) {
             clauses.push_back(current);
             current.clear();
             i = j;
@@ -1348,13 +1384,42 @@ std::vector<Words> split_clauses(const Words& w) {
 
 }  // namespace
 
+// "I'm done with bat, remove it": a package verb whose object is "it" or "them" takes the last
+// name of the clause before it, which was only context.
+std::optional<Words> with_pronoun_resolved(const Words& clause, const Words& before) {
+  std::optional<size_t> pronoun;
+  for (size_t i = 0; i < clause.size(); ++i)
+    if (clause[i].low == "it" || clause[i].low == "them" || clause[i].low == "that") pronoun = i;
+  if (!pronoun || before.empty()) return std::nullopt;
+  const auto& last = before.back();
+  if (!looks_like_name(last.text) || in(kPackageStop, last.low) || in(kPackageFiller, last.low) || in(kVague, last.low) ||
+      in(kWhyStop, last.low))
+    return std::nullopt;
+  Words resolved = clause;
+  resolved[*pronoun] = Word{last.text, last.low, false};
+  return resolved;
+}
+
 std::vector<Request> parse_message(std::string_view message) {
   std::vector<Request> requests;
+  Words previous;
   for (const auto& sentence : sentences(message)) {
     const auto words = tokenize(sentence);
     if (words.empty()) continue;
-    for (const auto& clause : split_clauses(words))
-      for (auto& request : read_clause(clause)) requests.push_back(std::move(request));
+    for (const auto& clause : split_clauses(words)) {
+      auto read = read_clause(clause);
+      if (read.size() == 1 && read.front().kind == Kind::said && !requests.empty() &&
+          requests.back().kind == Kind::unknown)
+        if (auto resolved = with_pronoun_resolved(clause, previous)) {
+          auto again = read_clause(*resolved);
+          if (!again.empty() && (again.front().kind == Kind::install || again.front().kind == Kind::remove)) {
+            requests.pop_back();
+            read = again;
+          }
+        }
+      for (auto& request : read) requests.push_back(std::move(request));
+      previous = clause;
+    }
   }
   const bool social_only = std::all_of(requests.begin(), requests.end(), [](const Request& r) {
     return r.kind == Kind::thanks || r.kind == Kind::greeting;

@@ -349,7 +349,7 @@ Next user(const Request& request, std::span<const Step> steps, const TurnFacts& 
 std::string when_asked(const Json& entry) {
   std::string text;
   if (!str(entry, "timestamp").empty()) text += " on " + str(entry, "timestamp").substr(0, 10);
-  if (!str(entry, "prompt").empty()) text = ", because you asked \"" + str(entry, "prompt") + "\"" + text;
+  if (!str(entry, "prompt").empty()) text = " because you asked: \"" + str(entry, "prompt") + "\"" + text;
   if (!str(entry, "id").empty()) text += " (audit " + str(entry, "id") + ")";
   return text;
 }
@@ -385,8 +385,10 @@ Next why(const Request& request, std::span<const Step> steps) {
   if (!entry.is_object())
     return done(capitalised(label) + " is in your configuration (" + file +
                 "), but that file's current content was not written by AgntOS: it was edited by hand.");
-  std::string text = capitalised(label) + " is there" + when_asked(entry) + ".";
-  text += " It is set in " + file + " (" + str(entry, "summary") + ").";
+  const bool package = request.subject.find('.') == std::string::npos;
+  std::string text = (label.starts_with("the ") ? capitalised(label) : label) + (package ? " is installed" : " is set") +
+                     when_asked(entry) + ".";
+  text += " It comes from " + file + " (" + str(entry, "summary") + ").";
   if (!str(entry, "rationale").empty() && !str(entry, "rationale").starts_with("offline assistant"))
     text += " Reason given: " + sentence(str(entry, "rationale"));
   return done(text);

@@ -117,7 +117,8 @@ Words tokenize(std::string_view sentence) {
     const auto contraction = std::find_if(kContractions.begin(), kContractions.end(),
                                           [&](const auto& entry) { return entry.first == low; });
     if (contraction != kContractions.end()) {
-      for (const auto& part : agntos::split(contraction->second, ' ')) words.push_back(Word{part, part, false});
+      for (const auto& part : agntos::split(contraction->second, ' '))
+        words.push_back(Word{part == "i" ? "I" : part, part, false});
       words.back().comma_after = comma;
       continue;
     }

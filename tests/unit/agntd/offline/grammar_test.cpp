@@ -228,5 +228,30 @@ TEST(OfflineGrammar, TwoRequestsInOneSentenceComeInOrderOrTheSecondIsReported) {
   });
 }
 
+// Found by paraphrases outside the corpus: words around a name are never names themselves.
+TEST(OfflineGrammar, StateWordsAndPronounsAreNotPackages) {
+  expect_all({
+      {"I'd like bluetooth turned on", "switches hardware.bluetooth.enable=on"},
+      {"get tailscale going", "switches services.tailscale.enable=on"},
+      {"please make sure docker is running", "switches virtualisation.docker.enable=on"},
+      {"can we get fzf and tree installed", "install fzf tree"},
+      {"I'm done with bat, remove it", "remove bat"},
+      {"I'm done with bat. Remove it.", "remove bat"},
+      {"lose the curl package, I never use it", "remove curl"},
+      {"install it", "said"},
+  });
+}
+
+TEST(OfflineGrammar, QuestionsAndSmallTalkAreNotMisread) {
+  expect_all({
+      {"hey there", "greeting"},
+      {"who won the world cup?", "unknown"},
+      {"what's this machine's ip address?", "inspect network"},
+      {"what's the kernel version", "inspect system/kernel"},
+      {"are there updates available?", "upgrade"},
+      {"stop blocking port 3000", "open 3000/tcp"},
+  });
+}
+
 }  // namespace
 }  // namespace agntd::offline
