@@ -300,8 +300,8 @@ std::optional<Request> read_memory(const Words& w) {
   const std::string text = " " + join_low(w) + " ";
   for (auto phrase : {"know about me", "remember about me", "what do you remember", "what have you noted",
                       "what have you remembered", "what did you note", "what notes", "show my notes",
-                      "show your notes", "show notes", "show me your notes", "show me my notes", "show my memory",
-                      "show your memory", "show memory", "show me your memory", "show me my memory", "your memory",
+                      "show your notes", "show notes", "show me your notes", "show me my notes",
+                      "show your memory", "show me your memory", "your memory",
                       "my preferences", "what is in your memory", "what is in memory", "list notes",
                       "list your notes", "what have you saved", "what do you have on me", "your notes", "my notes",
                       "what do you know of me", "what you know about me", "what you remember",

@@ -200,6 +200,8 @@ TEST(OfflineGrammar, TheMachine) {
       {"what cpu do I have", "inspect cpu"},
       {"do I have enough disk space?", "inspect disk"},
       {"what's my hostname", "inspect system/hostname"},
+      {"show memory please", "inspect memory"},
+      {"show my memory usage", "inspect memory"},
   });
 }
 
