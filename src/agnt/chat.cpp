@@ -64,21 +64,19 @@ std::string tool_summary(const Json& message) {
 // What a tool result says in one line: the error's message, else a summary, an id or the
 // first line of the output.
 std::string result_summary(const Json& message) {
-  const std::string output = string_field(message, "output");
-  try {
-    const auto json = Json::parse(output);
-    if (json.is_object()) {
-      if (json.contains("error") && json["error"].is_object())
-        return agntos::json_string(json["error"], "message").value_or("failed");
-      std::string text;
-      if (const auto id = agntos::json_string(json, "id")) text = *id;
-      if (const auto summary = agntos::json_string(json, "summary")) text += (text.empty() ? "" : " ") + *summary;
-      if (!text.empty()) return text;
-    }
-  } catch (const std::exception&) {
+  // `output` is agntctl's JSON answer ({"error":{…}} on failure), or a string of plain text.
+  const Json& output = message.contains("output") ? message["output"] : Json();
+  if (output.is_object()) {
+    if (output.contains("error") && output["error"].is_object())
+      return agntos::json_string(output["error"], "message").value_or("failed");
+    std::string text;
+    if (const auto id = agntos::json_string(output, "id")) text = *id;
+    if (const auto summary = agntos::json_string(output, "summary")) text += (text.empty() ? "" : " ") + *summary;
+    return text;
   }
-  const auto newline = output.find('\n');
-  return newline == std::string::npos ? output : output.substr(0, newline);
+  const std::string plain = output.is_string() ? output.get<std::string>() : std::string();
+  const auto newline = plain.find('\n');
+  return newline == std::string::npos ? plain : plain.substr(0, newline);
 }
 
 // Echo off while a turn runs: keys typed ahead stay in the terminal's queue for the next

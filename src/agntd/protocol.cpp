@@ -155,7 +155,7 @@ Json tool_call_message(const llm::ToolCall& call, const Json& args) {
 }
 
 Json tool_result_message(const llm::ToolCall& call, const ToolOutcome& outcome) {
-  return Json{{"type", "tool_result"}, {"id", call.id}, {"name", call.name}, {"output", outcome.output},
+  return Json{{"type", "tool_result"}, {"id", call.id}, {"name", call.name}, {"output", outcome.result},
               {"success", outcome.success}};
 }
 
@@ -172,7 +172,11 @@ Json usage_message(const llm::Usage& usage) {
   return Json{{"type", "usage"}, {"prompt_tokens", usage.prompt_tokens}, {"completion_tokens", usage.completion_tokens}};
 }
 
-Json turn_complete_message(const std::string& content) { return Json{{"type", "turn_complete"}, {"content", content}}; }
+Json turn_complete_message(const TurnResult& result) {
+  return Json{{"type", "turn_complete"},
+              {"content", result.end == TurnEnd::failed ? std::string() : result.content},
+              {"end", turn_end_name(result.end)}};
+}
 
 Json audit_response_message(const std::string& action, const Json& entries) {
   return Json{{"type", "audit_response"}, {"action", action}, {"entries", entries}};

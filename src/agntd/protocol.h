@@ -14,6 +14,7 @@
 
 #include "agntd/llm/message.h"
 #include "agntd/tool_runner.h"
+#include "agntd/turn.h"
 #include "common/json.h"
 
 namespace agntd {
@@ -47,7 +48,8 @@ Json tool_result_message(const llm::ToolCall& call, const ToolOutcome& outcome);
 Json approval_request_message(const ApprovalRequest& request);
 Json progress_message(std::string_view text);
 Json usage_message(const llm::Usage& usage);
-Json turn_complete_message(const std::string& content);
+// The end of a turn: its answer (empty when it failed; the error went first) and how it ended.
+Json turn_complete_message(const TurnResult& result);
 Json audit_response_message(const std::string& action, const Json& entries);
 Json sessions_response_message(const Json& sessions);
 Json history_response_message(const std::optional<std::string>& query, const std::optional<std::string>& session_id,

@@ -27,16 +27,6 @@ using agntos::Error;
 constexpr size_t kMaxWorkers = 64;  // turns and agntctl requests running at once
 constexpr const char* kEveryClientGone = "every client of the session disconnected";
 
-std::string_view end_name(TurnEnd end) {
-  switch (end) {
-    case TurnEnd::answered: return "answered";
-    case TurnEnd::stopped: return "stopped";
-    case TurnEnd::cancelled: return "cancelled";
-    case TurnEnd::failed: return "failed";
-  }
-  return "answered";
-}
-
 }  // namespace
 
 struct Server::Client {
@@ -454,7 +444,7 @@ void Server::start_turn(const std::shared_ptr<LiveSession>& live, const std::str
     }
     const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     m_agent.log().log(result.end == TurnEnd::failed ? LogLevel::warning : LogLevel::info, "turn_complete",
-                      Json{{"session_id", live->id}, {"end", end_name(result.end)}, {"rounds", result.rounds},
+                      Json{{"session_id", live->id}, {"end", turn_end_name(result.end)}, {"rounds", result.rounds},
                            {"tool_calls", result.tool_calls}, {"ms", elapsed.count()},
                            {"error", result.error.empty() ? Json() : Json(result.error)}});
     std::lock_guard lock(m_mutex);
@@ -468,9 +458,7 @@ void Server::start_turn(const std::shared_ptr<LiveSession>& live, const std::str
       wake();
     } else {
       if (result.end == TurnEnd::failed) broadcast_locked(*live, error_message(result.error, "turn_failed"));
-      Json complete = turn_complete_message(result.end == TurnEnd::failed ? std::string() : result.content);
-      complete["end"] = end_name(result.end);
-      broadcast_locked(*live, complete);
+      broadcast_locked(*live, turn_complete_message(result));
     }
     live->turn_running = false;
     live->message_count = live->session->conversation.messages.size();

@@ -32,6 +32,8 @@ std::string last_chars(const std::string& text, size_t count) {
   return text.size() <= count ? text : "…" + text.substr(text.size() - count);
 }
 
+std::string rendered(const Json& result) { return result.is_string() ? result.get<std::string>() : agntos::dump_json(result); }
+
 ToolOutcome outcome_of(const agntos::ProcessResult& result, size_t cap) {
   if (result.cancelled) return tool_failure("cancelled", "cancelled by the user; the tool was stopped");
   if (result.timed_out) return tool_failure("timeout", "the tool ran too long and was stopped");
@@ -39,15 +41,15 @@ ToolOutcome outcome_of(const agntos::ProcessResult& result, size_t cap) {
   ToolOutcome outcome;
   if (result.exit_code == 0) {
     outcome.success = true;
-    outcome.output = json ? agntos::dump_json(*json) : agntos::trim(result.out);
+    outcome.result = json ? *json : Json(agntos::trim(result.out));
   } else if (json && json->contains("error")) {
-    outcome.output = agntos::dump_json(Json{{"error", (*json)["error"]}});
+    outcome.result = Json{{"error", (*json)["error"]}};
   } else {
     const auto err = agntos::trim(result.err);
     outcome = tool_failure("failed", err.empty() ? "agntctl exited with status " + std::to_string(result.exit_code)
                                                  : last_chars(err, 2000));
   }
-  outcome.output = cap_output(outcome.output, cap);
+  outcome.text = cap_output(rendered(outcome.result), cap);
   return outcome;
 }
 
@@ -69,18 +71,19 @@ void confirm_activation(const AgntctlTools& tools, const std::string& output, co
 }  // namespace
 
 ToolOutcome tool_failure(std::string_view code, std::string_view message) {
-  return ToolOutcome{agntos::dump_json(Json{{"error", {{"code", code}, {"message", message}}}}),
-                     false};
+  Json result{{"error", {{"code", code}, {"message", message}}}};
+  auto text = agntos::dump_json(result);
+  return ToolOutcome{std::move(result), false, std::move(text)};
 }
 
 std::string tool_error_message(const ToolOutcome& outcome) {
-  if (auto json = parse_object(outcome.output); json && json->contains("error")) {
-    const Json& error = (*json)["error"];
+  if (outcome.result.is_object() && outcome.result.contains("error")) {
+    const Json& error = outcome.result["error"];
     if (error.is_object() && error.contains("message") && error["message"].is_string())
       return error["message"].get<std::string>();
     if (error.is_string()) return error.get<std::string>();
   }
-  return outcome.output;
+  return outcome.text;
 }
 
 fs::path locate_agntctl() {
@@ -152,9 +155,8 @@ Json AgntctlTools::run_json(const std::vector<std::string>& args, const std::ato
   const auto result = agntos::run_process(argv, options);
   const auto outcome = outcome_of(result, std::string::npos);
   if (!outcome.success) throw Error(Errc::failed, tool_error_message(outcome));
-  auto json = parse_object(outcome.output);
-  if (!json) throw Error(Errc::failed, "agntctl printed no JSON object for: " + agntos::join(args, " "));
-  return *json;
+  if (!outcome.result.is_object()) throw Error(Errc::failed, "agntctl printed no JSON object for: " + agntos::join(args, " "));
+  return outcome.result;
 }
 
 ApprovalRequest AgntctlTools::describe(const ToolSpec& tool, const Json& args) {
@@ -170,7 +172,7 @@ ApprovalRequest AgntctlTools::describe(const ToolSpec& tool, const Json& args) {
   options.timeout = std::chrono::minutes(5);
   const auto outcome = outcome_of(agntos::run_process(argv, options), std::string::npos);
   if (!outcome.success) throw Error(Errc::failed, tool_error_message(outcome));
-  const auto plan = parse_object(outcome.output);
+  const auto plan = outcome.result.is_object() ? std::optional<Json>(outcome.result) : std::nullopt;
   if (!plan) throw Error(Errc::failed, "agntctl printed no plan for " + std::string(tool.name));
   if (const Json& refusal = (*plan)["refusal"]; refusal.is_object()) {
     const auto code = agntos::errc_from_name(refusal.value("code", std::string())).value_or(Errc::refused);

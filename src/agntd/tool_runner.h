@@ -22,9 +22,14 @@
 
 namespace agntd {
 
+// What a tool call gave. `result` is agntctl's own JSON answer (a JSON string when it printed
+// plain text) or, on failure, {"error":{"code","message"}}: clients receive it as it is in
+// `tool_result`. `text` is the same rendered once for the model (capped at the tool output
+// limit) and stored in the session.
 struct ToolOutcome {
-  std::string output;  // what the model and the client see
+  Json result;
   bool success = false;
+  std::string text;
 };
 
 // The failed outcome {"error":{"code","message"}}.

@@ -88,6 +88,16 @@ ToolOutcome run_call(const llm::ToolCall& call, const Json& args, const TurnInpu
 
 }  // namespace
 
+std::string_view turn_end_name(TurnEnd end) {
+  switch (end) {
+    case TurnEnd::answered: return "answered";
+    case TurnEnd::stopped: return "stopped";
+    case TurnEnd::cancelled: return "cancelled";
+    case TurnEnd::failed: return "failed";
+  }
+  return "answered";
+}
+
 void TurnObserver::on_token(std::string_view, llm::Channel) {}
 void TurnObserver::on_tool_call(const llm::ToolCall&, const Json&) {}
 void TurnObserver::on_tool_result(const llm::ToolCall&, const ToolOutcome&) {}
@@ -113,7 +123,7 @@ void repair_history(std::vector<Message>& messages) {
     }
     for (const auto& call : messages[i].tool_calls)
       if (!answered.count(call.id))
-        repaired.push_back(tool_message(call, tool_failure("interrupted", "not run: the daemon stopped first").output));
+        repaired.push_back(tool_message(call, tool_failure("interrupted", "not run: the daemon stopped first").text));
     i = j - 1;
   }
   messages = std::move(repaired);
@@ -171,7 +181,7 @@ TurnResult run_turn(Conversation& conversation, const std::string& user_text, co
     bool was_cancelled = false;
     for (const auto& call : response.tool_calls) {
       if (stop || was_cancelled) {
-        conversation.append(tool_message(call, tool_failure("not_run", stop ? "not run: " + *stop : "not run: cancelled").output));
+        conversation.append(tool_message(call, tool_failure("not_run", stop ? "not run: " + *stop : "not run: cancelled").text));
         continue;
       }
       ++result.tool_calls;
@@ -195,7 +205,7 @@ TurnResult run_turn(Conversation& conversation, const std::string& user_text, co
         outcome = run_call(call, args, turn);
       }
       inputs.observer.on_tool_result(call, outcome);
-      conversation.append(tool_message(call, outcome.output));
+      conversation.append(tool_message(call, outcome.text));
       if (inputs.cancel) {
         was_cancelled = true;
         continue;

@@ -64,6 +64,8 @@ struct TurnLimits {
 };
 
 enum class TurnEnd { answered, stopped, cancelled, failed };
+// "answered", "stopped", "cancelled", "failed": the protocol's and the log's word for it.
+std::string_view turn_end_name(TurnEnd end);
 
 struct TurnResult {
   TurnEnd end = TurnEnd::answered;

@@ -111,7 +111,7 @@ TEST_F(AgntdTest, DenyAppliesNothingAndKeepsTheProposal) {
   client.send(Json{{"type", "deny"}, {"request_id", approval["request_id"]}, {"reason", "not today"}});
   const auto result = client.expect("tool_result");
   EXPECT_EQ(result["success"], false);
-  EXPECT_NE(result["output"].get<std::string>().find("not today"), std::string::npos);
+  EXPECT_NE(result["output"].dump().find("not today"), std::string::npos);
   const auto done = client.expect("turn_complete");
   EXPECT_NE(done["content"].get<std::string>().find("Nothing was changed"), std::string::npos);
   EXPECT_FALSE(fs::exists(env.config_dir() / "packages" / "htop.nix"));
@@ -125,7 +125,7 @@ TEST_F(AgntdTest, AnUnansweredApprovalTimesOutAsADenial) {
   chat_until_approval(client);
   const auto result = client.expect("tool_result", nullptr, 30s);
   EXPECT_EQ(result["success"], false);
-  EXPECT_NE(result["output"].get<std::string>().find("no answer within"), std::string::npos);
+  EXPECT_NE(result["output"].dump().find("no answer within"), std::string::npos);
   client.expect("turn_complete");
   EXPECT_FALSE(fs::exists(env.config_dir() / "packages" / "htop.nix"));
   EXPECT_FALSE(has_apply_entry(env));
@@ -399,7 +399,7 @@ TEST_F(AgntdTest, ApprovalIsBoundToThePlanDigest) {
   EXPECT_FALSE(has_apply_entry(env));
   bool stale = false;
   for (const auto& message : seen)
-    if (message["type"] == "tool_result" && message["output"].get<std::string>().find("stale") != std::string::npos)
+    if (message["type"] == "tool_result" && message["output"].dump().find("stale") != std::string::npos)
       stale = true;
   EXPECT_TRUE(stale);
 }

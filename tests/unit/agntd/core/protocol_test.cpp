@@ -63,12 +63,23 @@ TEST(Protocol, MalformedRequestsAreUsageErrorsThatSayWhy) {
   EXPECT_NE(usage_error(R"({"type":7})").find("must be a string"), std::string::npos);
 }
 
+TEST(Protocol, TurnCompleteSaysHowTheTurnEndedAndCarriesNoAnswerWhenItFailed) {
+  TurnResult answered;
+  answered.content = "done";
+  EXPECT_EQ(turn_complete_message(answered).dump(), R"({"type":"turn_complete","content":"done","end":"answered"})");
+  TurnResult failed;
+  failed.end = TurnEnd::failed;
+  failed.content = "partial";
+  failed.error = "endpoint down";
+  EXPECT_EQ(turn_complete_message(failed).dump(), R"({"type":"turn_complete","content":"","end":"failed"})");
+}
+
 TEST(Protocol, ServerMessagesAreFlatWithFixedKeys) {
   llm::ToolCall call{"c1", "apply", R"({"id":"p-1"})"};
   EXPECT_EQ(to_line(tool_call_message(call, Json{{"id", "p-1"}})),
             R"({"type":"tool_call","id":"c1","name":"apply","args":{"id":"p-1"},"status":"running"})" "\n");
-  EXPECT_EQ(tool_result_message(call, ToolOutcome{"{}", true}).dump(),
-            R"({"type":"tool_result","id":"c1","name":"apply","output":"{}","success":true})");
+  EXPECT_EQ(tool_result_message(call, ToolOutcome{Json{{"id", "a-1"}}, true, "{\"id\":\"a-1\"}"}).dump(),
+            R"({"type":"tool_result","id":"c1","name":"apply","output":{"id":"a-1"},"success":true})");
   ApprovalRequest approval;
   approval.request_id = "r-1";
   approval.kind = "rollback";

@@ -77,7 +77,7 @@ public:
   }
 
   std::vector<Execution> executions;
-  ToolOutcome outcome{R"({"ok":true})", true};
+  ToolOutcome outcome{Json{{"ok", true}}, true, R"({"ok":true})"};
   std::optional<std::string> describe_error;
   std::function<void(const std::atomic<bool>&, const ProgressFn&)> during;
 };
@@ -197,8 +197,8 @@ TEST_F(TurnTest, ADeniedCallIsNotRunAndTheModelIsToldWhy) {
   EXPECT_TRUE(tools.executions.empty());
   ASSERT_EQ(observer.results.size(), 1u);
   EXPECT_FALSE(observer.results[0].success);
-  EXPECT_NE(observer.results[0].output.find("denied by the user"), std::string::npos);
-  EXPECT_NE(observer.results[0].output.find("p-1 is still pending"), std::string::npos);
+  EXPECT_NE(observer.results[0].text.find("denied by the user"), std::string::npos);
+  EXPECT_NE(observer.results[0].text.find("p-1 is still pending"), std::string::npos);
 }
 
 TEST_F(TurnTest, AGatedCallThatCannotSucceedIsRefusedWithoutAskingTheUser) {
@@ -208,7 +208,7 @@ TEST_F(TurnTest, AGatedCallThatCannotSucceedIsRefusedWithoutAskingTheUser) {
   run();
   EXPECT_TRUE(observer.approvals.empty());
   EXPECT_TRUE(tools.executions.empty());
-  EXPECT_NE(observer.results.at(0).output.find("no pending proposal p-9"), std::string::npos);
+  EXPECT_NE(observer.results.at(0).text.find("no pending proposal p-9"), std::string::npos);
 }
 
 TEST_F(TurnTest, RollbackListIsNotGated) {
@@ -256,7 +256,7 @@ TEST_F(TurnTest, ASuccessResetsTheFailureCount) {
   for (int i = 0; i < 8; ++i) provider.push(call("read_file", {{"path", "/f" + std::to_string(i)}}, "c" + std::to_string(i)));
   provider.push(text("done"));
   tools.during = [&](const std::atomic<bool>&, const ProgressFn&) {
-    tools.outcome = ++n == 4 ? ToolOutcome{"{}", true} : tool_failure("failed", "boom");
+    tools.outcome = ++n == 4 ? ToolOutcome{Json::object(), true, "{}"} : tool_failure("failed", "boom");
   };
   EXPECT_EQ(run().end, TurnEnd::answered);
 }
@@ -266,8 +266,8 @@ TEST_F(TurnTest, UnknownToolsAndBadArgumentsAreFailedResults) {
   provider.push(text("ok"));
   run();
   ASSERT_EQ(observer.results.size(), 2u);
-  EXPECT_NE(observer.results[0].output.find("no tool 'format_disk'"), std::string::npos);
-  EXPECT_NE(observer.results[1].output.find("not a JSON object"), std::string::npos);
+  EXPECT_NE(observer.results[0].text.find("no tool 'format_disk'"), std::string::npos);
+  EXPECT_NE(observer.results[1].text.find("not a JSON object"), std::string::npos);
   EXPECT_TRUE(tools.executions.empty());
 }
 
