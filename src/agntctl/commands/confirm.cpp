@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MIT
 // agntctl confirm [<audit-id>]: keep a change that a confirm-or-revert timer would revert
 // (docs/pipeline.md "Confirm or revert"). `confirm --watch <id>` is the watchdog itself.
+#include <unistd.h>
+
+#include <algorithm>
+
 #include "agntctl/commands.h"
 #include "agntctl/pipeline/confirm_timer.h"
 #include "agntctl/pipeline/transaction.h"
