@@ -4,6 +4,7 @@
 #include <array>
 
 #include "common/error.h"
+#include "common/ids.h"
 #include "common/text.h"
 
 namespace agntd {
@@ -57,15 +58,10 @@ std::string known_types() {
   return names;
 }
 
-bool is_id(const std::string& text, char prefix) {
-  return text.size() > 2 && text[0] == prefix && text[1] == '-' &&
-         text.find_first_not_of("0123456789abcdef", 2) == std::string::npos;
-}
-
 void check_semantics(Request& request) {
   switch (request.type) {
     case RequestType::init:
-      if (request.session_id && !is_id(*request.session_id, 's'))
+      if (request.session_id && !agntos::is_id(*request.session_id, "s"))
         throw Error(Errc::usage, "session_id must look like s-<hex> (got \"" + *request.session_id + "\")");
       break;
     case RequestType::chat:

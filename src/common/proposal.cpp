@@ -2,11 +2,11 @@
 #include "common/proposal.h"
 
 #include <algorithm>
-#include <regex>
 
 #include "common/error.h"
 #include "common/files.h"
 #include "common/git_repo.h"
+#include "common/ids.h"
 
 namespace agntos {
 
@@ -98,8 +98,7 @@ void Proposal::save(const Paths& paths) const {
 }
 
 Proposal Proposal::load(const Paths& paths, const std::string& id) {
-  static const std::regex kId("p-[0-9a-f]{1,32}");
-  if (!std::regex_match(id, kId))
+  if (!is_id(id, "p"))
     throw Error(Errc::usage, "'" + id + "' is not a proposal id (they look like p-18ead5e6913df5f7)");
   const auto text = read_file_if_exists(paths.proposals_dir() / (id + ".json"));
   if (!text) {
