@@ -132,14 +132,14 @@ ToolOutcome AgntctlTools::execute(const ToolSpec& tool, const Json& args, const 
   auto options = this->options();
   options.stdin_text = invocation.stdin_text;
   options.cancel = &cancel;
-  if (progress && tool.gated == Gated::yes)
+  if (progress && needs_approval(tool, args))
     options.on_output = [&progress](agntos::OutputStream stream, std::string_view chunk) {
       if (stream == agntos::OutputStream::err) progress(chunk);
     };
   try {
     const auto result = agntos::run_process(argv, options);
     auto outcome = outcome_of(result, m_output_chars);
-    if (outcome.success && tool.gated == Gated::yes && !context.plan_only) confirm_activation(*this, result.out, progress);
+    if (outcome.success && needs_approval(tool, args) && !context.plan_only) confirm_activation(*this, result.out, progress);
     return outcome;
   } catch (const Error& e) {
     return tool_failure(e.code_name(), e.what());
@@ -179,7 +179,7 @@ ApprovalRequest AgntctlTools::describe(const ToolSpec& tool, const Json& args) {
     throw Error(code, refusal.value("message", std::string("refused")));
   }
   ApprovalRequest request;
-  request.kind = std::string(tool.name) == "apply" ? "apply" : "rollback";
+  request.kind = std::string(tool.gate.drives);
   if (request.kind == "apply") request.proposal_id = plan->value("target", std::string());
   request.summary = plan->value("summary", std::string());
   request.effect = plan->value("effect", std::string());

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "agntd/tools.h"
 
+#include <algorithm>
 #include <array>
 
 #include "common/error.h"
@@ -56,13 +57,24 @@ bool optional_bool(const Json& args, const char* key) {
   throw Error(Errc::usage, std::string("argument '") + key + "' must be true or false");
 }
 
-std::string one_of(const std::string& value, std::initializer_list<const char*> allowed, const char* key) {
+template <typename Names>
+std::string one_of(const std::string& value, const Names& allowed, const char* key) {
   std::string names;
-  for (const char* name : allowed) {
+  for (const auto& name : allowed) {
     if (value == name) return value;
-    names += std::string(names.empty() ? "" : ", ") + name;
+    names += std::string(names.empty() ? "" : ", ") + std::string(name);
   }
   throw Error(Errc::usage, std::string("argument '") + key + "' must be one of " + names + " (got '" + value + "')");
+}
+
+std::string one_of(const std::string& value, std::initializer_list<const char*> allowed, const char* key) {
+  return one_of<std::initializer_list<const char*>>(value, allowed, key);
+}
+
+// The action the call names, or the command's default (the first word of `words`).
+template <size_t N>
+std::string action_of(const Json& args, const char* key, const std::array<agntos::Word, N>& words) {
+  return one_of(optional_string(args, key).value_or(std::string(words.front().name)), agntos::names_of(words), key);
 }
 
 void add_option(std::vector<std::string>& argv, const char* name, const std::optional<std::string>& value) {
@@ -96,7 +108,7 @@ ToolInvocation build_inspect(const Json& args, const ToolContext&) {
   auto invocation = command({"inspect"});
   if (auto target = optional_string(args, "target"); target && !target->empty()) {
     invocation.args.push_back("--");
-    invocation.args.push_back(*target);
+    invocation.args.push_back(one_of(*target, agntos::names_of(agntos::kInspectTargets), "target"));
     if (auto query = optional_string(args, "query"); query && *target == "option") invocation.args.push_back(*query);
   }
   return invocation;
@@ -138,7 +150,7 @@ ToolInvocation build_apply(const Json& args, const ToolContext& context) {
 }
 
 ToolInvocation build_rollback(const Json& args, const ToolContext& context) {
-  const auto action = one_of(optional_string(args, "action").value_or("list"), {"list", "undo", "generation"}, "action");
+  const auto action = action_of(args, "action", agntos::kRollbackActions);
   auto invocation = command({"rollback"});
   if (action != "list") {
     approval_options(invocation, context);
@@ -153,8 +165,7 @@ ToolInvocation build_rollback(const Json& args, const ToolContext& context) {
 }
 
 ToolInvocation build_audit(const Json& args, const ToolContext&) {
-  const auto action =
-      one_of(optional_string(args, "action").value_or("list"), {"list", "show", "search", "why"}, "action");
+  const auto action = action_of(args, "action", agntos::kAuditActions);
   auto invocation = command({"audit"});
   add_option(invocation.args, "limit", optional_number(args, "limit"));
   if (action == "search") add_option(invocation.args, "query", required_string(args, "query"));
@@ -231,53 +242,52 @@ ToolInvocation build_bash(const Json& args, const ToolContext&) {
 // Descriptions and schemas are terse on purpose: they are paid for on every request
 // (SPEC §10: rules plus these schemas under 1,000 tokens).
 constexpr std::array kTools{
-    ToolSpec{"inspect", "System facts. target: system (default), cpu, memory, gpu, disk, network, nixos, "
-                        "agntos (what AgntOS manages), services (failed units), option (query: NixOS option path "
-                        "or words; gives type, default, description: check before setting an option).",
-             R"({"type":"object","properties":{"target":{"type":"string"},"query":{"type":"string"}}})", build_inspect,
-             Gated::no},
+    ToolSpec{"inspect", "System facts (target, default system): agntos is what AgntOS manages, services the failed "
+                        "units, option takes query (NixOS option path or words; gives type, default, description: "
+                        "check before setting an option).",
+             R"({"type":"object","properties":{"target":{},"query":{"type":"string"}}})", build_inspect, Gate{},
+             "target", agntos::kInspectTargets},
     ToolSpec{"propose", "Stage a validated change; returns id, summary, diff. intent: 'install P..', 'remove P..', "
                         "'enable S', 'disable S', 'set OPTION VALUE'. Or module 'KIND/NAME.nix' (KIND: packages, "
                         "services, options, modules, home) with nix text.",
              R"({"type":"object","properties":{"intent":{"type":"string"},"module":{"type":"string"},)"
              R"("nix":{"type":"string"},"rationale":{"type":"string"}}})",
-             build_propose, Gated::no},
+             build_propose, Gate{}},
     ToolSpec{"apply", "Apply a proposal and rebuild. The user is asked to approve.",
-             R"({"type":"object","properties":{"id":{"type":"string"}},"required":["id"]})", build_apply, Gated::yes},
+             R"({"type":"object","properties":{"id":{"type":"string"}},"required":["id"]})", build_apply,
+             Gate{"apply", {}, {}}},
     ToolSpec{"rollback", "list generations; undo an apply exactly (target: audit id, default last); generation: "
                          "whole system (target: N, default previous). undo/generation ask the user.",
-             R"({"type":"object","properties":{"action":{"enum":["list","undo","generation"]},)"
-             R"("target":{"type":"string"}},"required":["action"]})",
-             build_rollback, Gated::yes},
+             R"({"type":"object","properties":{"action":{},"target":{"type":"string"}},"required":["action"]})",
+             build_rollback, Gate{"rollback", "action", {"undo", "generation"}}, "action", agntos::kRollbackActions},
     ToolSpec{"audit", "Log of changes with the user's words: list, show id, search query; why thing (package, "
                       "option or file: is it in the config now, and which change put it there).",
-             R"({"type":"object","properties":{"action":{"enum":["list","show","search","why"]},"id":{"type":"string"},)"
-             R"("thing":{"type":"string"},)"
+             R"({"type":"object","properties":{"action":{},"id":{"type":"string"},"thing":{"type":"string"},)"
              R"("query":{"type":"string"},"limit":{"type":"integer"}},"required":["action"]})",
-             build_audit, Gated::no},
+             build_audit, Gate{}, "action", agntos::kAuditActions},
     ToolSpec{"memory", "Curated memory. show; add content (section); replace target with replacement; remove "
                        "target; search past sessions (query). file: user (preferences) or memory (conventions).",
              R"({"type":"object","properties":{"action":{"enum":["show","add","replace","remove","search"]},)"
              R"("file":{"enum":["user","memory"]},"section":{"type":"string"},"content":{"type":"string"},)"
              R"("target":{"type":"string"},"replacement":{"type":"string"},"query":{"type":"string"}},)"
              R"("required":["action"]})",
-             build_memory, Gated::no},
+             build_memory, Gate{}},
     ToolSpec{"read_file", "Read a file with line numbers.",
              R"({"type":"object","properties":{"path":{"type":"string"},"offset":{"type":"integer"},)"
              R"("limit":{"type":"integer"}},"required":["path"]})",
-             build_read, Gated::no},
+             build_read, Gate{}},
     ToolSpec{"write_file", "Create or replace a file (not the config dir: use propose).",
              R"({"type":"object","properties":{"path":{"type":"string"},"content":{"type":"string"}},)"
              R"("required":["path","content"]})",
-             build_write, Gated::no},
+             build_write, Gate{}},
     ToolSpec{"edit_file", "Replace exact text old by new in a file (old must be unique unless all).",
              R"({"type":"object","properties":{"path":{"type":"string"},"old":{"type":"string"},)"
              R"("new":{"type":"string"},"all":{"type":"boolean"}},"required":["path","old","new"]})",
-             build_edit, Gated::no},
+             build_edit, Gate{}},
     ToolSpec{"run_bash", "Run a shell command in a read-only sandbox (timeout in seconds).",
              R"({"type":"object","properties":{"command":{"type":"string"},"timeout":{"type":"number"}},)"
              R"("required":["command"]})",
-             build_bash, Gated::no},
+             build_bash, Gate{}},
 };
 
 }  // namespace
@@ -290,19 +300,30 @@ const ToolSpec* find_tool(std::string_view name) {
   return nullptr;
 }
 
-std::vector<llm::ToolSchema> tool_schemas() {
-  std::vector<llm::ToolSchema> schemas;
-  for (const auto& tool : kTools) schemas.push_back(llm::ToolSchema{tool.name, tool.description, Json::parse(tool.parameters)});
+const std::vector<llm::ToolSchema>& tool_schemas() {
+  static const std::vector<llm::ToolSchema> schemas = [] {
+    std::vector<llm::ToolSchema> all;
+    for (const auto& tool : kTools) {
+      Json parameters = Json::parse(tool.parameters);
+      if (!tool.choice_key.empty()) {
+        Json words = Json::array();
+        for (const auto& word : tool.choices) words.push_back(word.name);
+        parameters["properties"][std::string(tool.choice_key)] = Json{{"enum", words}};
+      }
+      all.push_back(llm::ToolSchema{tool.name, tool.description, std::move(parameters)});
+    }
+    return all;
+  }();
   return schemas;
 }
 
-bool needs_approval(const ToolSpec& tool, const Json& args) {
-  if (tool.gated == Gated::no) return false;
-  if (std::string_view(tool.name) == "rollback") {
-    const Json action = args.is_object() && args.contains("action") ? args["action"] : Json();
-    return !(action.is_null() || action == "list");
-  }
-  return true;
+bool Gate::gates(const Json& args) const {
+  if (!gated()) return false;
+  if (action_key.empty()) return true;
+  const std::string key(action_key);
+  if (!args.is_object() || !args.contains(key) || !args[key].is_string()) return false;
+  const auto action = args[key].get<std::string>();
+  return std::find(actions.begin(), actions.end(), action) != actions.end();
 }
 
 size_t tool_schemas_bytes() {

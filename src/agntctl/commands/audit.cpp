@@ -11,6 +11,7 @@
 #include "common/error.h"
 #include "common/files.h"
 #include "common/text.h"
+#include "common/vocabulary.h"
 
 namespace agntctl {
 namespace {
@@ -74,7 +75,8 @@ Output run_audit(Invocation& inv) {
   std::vector<std::string> rest;
   std::string query;
   size_t limit = 20;
-  app.add_option("action", action, "list | show | search")->check(CLI::IsMember({"list", "show", "search", "why"}));
+  app.add_option("action", action, agntos::joined_names(agntos::kAuditActions))
+      ->check(CLI::IsMember(agntos::names_of(agntos::kAuditActions)));
   app.add_option("args", rest, "entry id for show, words for search, a package/option/path for why");
   app.add_option("--query", query, "words to search for (same as: audit search WORDS)");
   app.add_option("--limit", limit, "number of entries (default 20)")->check(CLI::PositiveNumber);

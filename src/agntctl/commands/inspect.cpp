@@ -16,6 +16,7 @@
 #include "common/files.h"
 #include "common/process.h"
 #include "common/settings.h"
+#include "common/vocabulary.h"
 #include "common/system_info.h"
 #include "common/text.h"
 
@@ -499,40 +500,30 @@ Output inspect_services(Invocation&) {
   return output;
 }
 
+// The function of each target of agntos::kInspectTargets ("option" takes a query: below).
 struct Target {
-  const char* name;
-  const char* summary;
+  std::string_view name;
   Output (*run)(Invocation&);
 };
 
 constexpr std::array kTargets{
-    Target{"system", "compact summary: host, OS, kernel, CPU, memory, disks, network, uptime (default)", inspect_system},
-    Target{"cpu", "model, vendor, cores and threads, clock, load averages, flags", inspect_cpu},
-    Target{"memory", "total, available, free, buffers, cached, swap", inspect_memory},
-    Target{"gpu", "GPUs from /sys/class/drm: vendor, device id, driver", inspect_gpu},
-    Target{"disk", "mounted filesystems: size, used, free, type, device", inspect_disk},
-    Target{"network", "interfaces, addresses, MACs, default route", inspect_network},
-    Target{"nixos", "NixOS version, system generations, flake, rebuild backend", inspect_nixos},
-    Target{"agntos", "what the agent manages: modules, pending proposals, audit entries", inspect_agntos},
-    Target{"services", "failed systemd units", inspect_services},
+    Target{"system", inspect_system}, Target{"cpu", inspect_cpu},         Target{"memory", inspect_memory},
+    Target{"gpu", inspect_gpu},       Target{"disk", inspect_disk},       Target{"network", inspect_network},
+    Target{"nixos", inspect_nixos},   Target{"agntos", inspect_agntos},   Target{"services", inspect_services},
 };
+static_assert(kTargets.size() + 1 == agntos::kInspectTargets.size(), "every inspect target has a function");
 
 }  // namespace
 
 Output run_inspect(Invocation& inv) {
   std::string description = "Show system state. Targets:\n";
-  std::vector<std::string> names;
-  for (const auto& target : kTargets) {
-    names.push_back(target.name);
-    description += "  " + pad(target.name, 10) + target.summary + "\n";
-  }
-  description += "  " + pad("option", 10) + "NixOS options by path or words: type, default, description\n";
-  names.push_back("option");
+  for (const auto& target : agntos::kInspectTargets)
+    description += "  " + pad(std::string(target.name), 10) + std::string(target.summary) + "\n";
   CLI::App app{description};
-  std::string target_name = "system";
+  std::string target_name(agntos::kInspectTargets.front().name);
   std::vector<std::string> query;
   size_t limit = 20;
-  app.add_option("target", target_name, "what to inspect (default: system)")->check(CLI::IsMember(names));
+  app.add_option("target", target_name, "what to inspect (default: system)")->check(CLI::IsMember(agntos::names_of(agntos::kInspectTargets)));
   app.add_option("query", query, "for 'option': an option path (networking.firewall) or words (time zone)");
   app.add_option("--limit", limit, "for 'option': at most this many options (default 20)")->check(CLI::Range(1, 1000));
   inv.parse(app);

@@ -8,6 +8,7 @@
 #include "agntctl/pipeline/transaction.h"
 #include "common/error.h"
 #include "common/file_lock.h"
+#include "common/vocabulary.h"
 
 namespace agntctl {
 namespace {
@@ -64,7 +65,8 @@ Output run_rollback(Invocation& inv) {
   std::optional<std::string> digest;
   std::optional<std::string> prompt;
   std::optional<std::string> store_path;
-  app.add_option("action", action, "list | undo | generation")->check(CLI::IsMember({"list", "undo", "generation"}));
+  app.add_option("action", action, agntos::joined_names(agntos::kRollbackActions))
+      ->check(CLI::IsMember(agntos::names_of(agntos::kRollbackActions)));
   app.add_option("target", target, "audit id for undo, generation number for generation");
   app.add_flag("--yes,-y", yes, "do not ask: the change was reviewed");
   app.add_option("--approved-by", approved_by, "who approved, recorded in the audit entry (with --yes)");

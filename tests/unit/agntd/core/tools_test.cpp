@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
 #include "common/error.h"
@@ -28,7 +29,55 @@ TEST(Tools, TableHasTheTenToolsOfTheSpec) {
 TEST(Tools, OnlyApplyAndRollbackAreGated) {
   for (const auto& tool : tool_table()) {
     const bool gated = std::string_view(tool.name) == "apply" || std::string_view(tool.name) == "rollback";
-    EXPECT_EQ(tool.gated == Gated::yes, gated) << tool.name;
+    EXPECT_EQ(tool.gate.gated(), gated) << tool.name;
+  }
+}
+
+// Read from the table itself: every gated call builds the --plan of the agntctl command its
+// gate names, with that action, and every word of a tool's choice list is accepted as it is
+// listed in its schema.
+TEST(Tools, EveryGatedActionPlansTheAgntctlCommandItsGateNames) {
+  ToolContext plan;
+  plan.plan_only = true;
+  for (const auto& tool : tool_table()) {
+    if (!tool.gate.gated()) continue;
+    std::vector<Json> calls;
+    if (tool.gate.action_key.empty()) {
+      calls.push_back(Json{{"id", "p-1"}});
+    } else {
+      for (const auto action : tool.gate.actions)
+        if (!action.empty()) calls.push_back(Json{{std::string(tool.gate.action_key), action}});
+    }
+    ASSERT_FALSE(calls.empty()) << tool.name;
+    for (const auto& args : calls) {
+      EXPECT_TRUE(needs_approval(tool, args)) << tool.name << " " << args;
+      const auto argv = tool.build(args, plan).args;
+      EXPECT_NE(std::find(argv.begin(), argv.end(), std::string(tool.gate.drives)), argv.end()) << tool.name;
+      EXPECT_NE(std::find(argv.begin(), argv.end(), "--plan"), argv.end()) << tool.name;
+      if (!tool.gate.action_key.empty())
+        EXPECT_NE(std::find(argv.begin(), argv.end(), args[std::string(tool.gate.action_key)].get<std::string>()),
+                  argv.end()) << tool.name;
+    }
+  }
+}
+
+TEST(Tools, ChoiceListsAreTheSchemasEnumsAndTheBuildersAcceptEveryWord) {
+  for (const auto& tool : tool_table()) {
+    if (tool.choice_key.empty()) continue;
+    const auto& schema = *std::find_if(tool_schemas().begin(), tool_schemas().end(),
+                                       [&](const auto& s) { return s.name == tool.name; });
+    Json words = Json::array();
+    for (const auto& word : tool.choices) {
+      words.push_back(word.name);
+      Json args{{std::string(tool.choice_key), word.name}};
+      // Arguments some actions need, so that only the choice itself is under test.
+      for (const char* key : {"id", "thing", "query", "target"})
+        if (!args.contains(key)) args[key] = "x";
+      EXPECT_NO_THROW(tool.build(args, ToolContext{})) << tool.name << " " << word.name;
+    }
+    EXPECT_EQ(schema.parameters["properties"][std::string(tool.choice_key)]["enum"], words) << tool.name;
+    Json bad{{std::string(tool.choice_key), "no-such-word"}};
+    EXPECT_THROW(tool.build(bad, ToolContext{}), agntos::Error) << tool.name;
   }
 }
 
