@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "common/git_repo.h"
 
-#include <git2.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -13,42 +12,24 @@
 
 #include "common/error.h"
 #include "common/files.h"
+#include "common/libgit2.h"
 #include "common/paths.h"
 
 namespace agntos {
 namespace {
 
-// libgit2 keeps a process-wide reference count of init/shutdown calls; one function-local
-// static makes the first user initialise it (in any thread) and process exit shut it down.
-class LibGit2 {
-public:
-  LibGit2() {
-    git_libgit2_init();
-    // The config dir belongs to root while the daemon and `agntctl rollback list` read its
-    // history as the user. libgit2 never runs hooks or fsmonitor commands, so the ownership
-    // check (which protects git from hostile repositories in shared directories) only gets in
-    // the way of reading our own, root-owned history.
-    git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
-  }
-  LibGit2(const LibGit2&) = delete;
-  LibGit2& operator=(const LibGit2&) = delete;
-  ~LibGit2() { git_libgit2_shutdown(); }
-};
-
-void ensure_libgit2() { static const LibGit2 instance; }
-
 // One deleter for every libgit2 object type, so each handle is a plain unique_ptr.
 struct GitFree {
-  void operator()(git_repository* p) const noexcept { git_repository_free(p); }
-  void operator()(git_index* p) const noexcept { git_index_free(p); }
-  void operator()(git_tree* p) const noexcept { git_tree_free(p); }
-  void operator()(git_treebuilder* p) const noexcept { git_treebuilder_free(p); }
-  void operator()(git_commit* p) const noexcept { git_commit_free(p); }
-  void operator()(git_object* p) const noexcept { git_object_free(p); }
-  void operator()(git_blob* p) const noexcept { git_blob_free(p); }
-  void operator()(git_signature* p) const noexcept { git_signature_free(p); }
-  void operator()(git_revwalk* p) const noexcept { git_revwalk_free(p); }
-  void operator()(git_patch* p) const noexcept { git_patch_free(p); }
+  void operator()(git_repository* p) const noexcept { libgit2().git_repository_free(p); }
+  void operator()(git_index* p) const noexcept { libgit2().git_index_free(p); }
+  void operator()(git_tree* p) const noexcept { libgit2().git_tree_free(p); }
+  void operator()(git_treebuilder* p) const noexcept { libgit2().git_treebuilder_free(p); }
+  void operator()(git_commit* p) const noexcept { libgit2().git_commit_free(p); }
+  void operator()(git_object* p) const noexcept { libgit2().git_object_free(p); }
+  void operator()(git_blob* p) const noexcept { libgit2().git_blob_free(p); }
+  void operator()(git_signature* p) const noexcept { libgit2().git_signature_free(p); }
+  void operator()(git_revwalk* p) const noexcept { libgit2().git_revwalk_free(p); }
+  void operator()(git_patch* p) const noexcept { libgit2().git_patch_free(p); }
 };
 
 template <typename T>
@@ -60,7 +41,7 @@ public:
   Buffer() = default;
   Buffer(const Buffer&) = delete;
   Buffer& operator=(const Buffer&) = delete;
-  ~Buffer() { git_buf_dispose(&m_buf); }
+  ~Buffer() { libgit2().git_buf_dispose(&m_buf); }
   git_buf* get() { return &m_buf; }
   std::string str() const { return m_buf.ptr ? std::string(m_buf.ptr, m_buf.size) : std::string(); }
 
@@ -69,7 +50,7 @@ private:
 };
 
 [[noreturn]] void throw_git(int rc, const std::string& what) {
-  const git_error* error = git_error_last();
+  const git_error* error = libgit2().git_error_last();
   const std::string detail =
       error && error->message ? std::string(error->message) : "libgit2 error " + std::to_string(rc);
   throw Error(Errc::failed, what + ": " + detail);
@@ -81,7 +62,7 @@ void check(int rc, const std::string& what) {
 
 std::string hex(const git_oid& oid) {
   std::array<char, GIT_OID_HEXSZ + 1> text{};
-  git_oid_tostr(text.data(), text.size(), &oid);
+  libgit2().git_oid_tostr(text.data(), text.size(), &oid);
   return std::string(text.data());
 }
 
@@ -131,33 +112,31 @@ std::vector<std::string> working_module_files(const fs::path& root) {
 }  // namespace
 
 std::string git_blob_hash(std::string_view content) {
-  ensure_libgit2();
   git_oid oid;
   // An empty string_view may carry a null pointer; libgit2 wants a valid one.
   const char* data = content.empty() ? "" : content.data();
-  check(git_odb_hash(&oid, data, content.size(), GIT_OBJECT_BLOB), "cannot hash content");
+  check(libgit2().git_odb_hash(&oid, data, content.size(), GIT_OBJECT_BLOB), "cannot hash content");
   return hex(oid);
 }
 
 std::string unified_diff(const std::string& path, const std::optional<std::string>& before,
                          const std::optional<std::string>& after) {
   if (before == after) return {};
-  ensure_libgit2();
   git_diff_options options;
-  check(git_diff_options_init(&options, GIT_DIFF_OPTIONS_VERSION), "cannot initialise diff options");
+  check(libgit2().git_diff_options_init(&options, GIT_DIFF_OPTIONS_VERSION), "cannot initialise diff options");
   options.context_lines = 3;
   options.interhunk_lines = 0;
   // A null buffer is an absent file: libgit2 then prints "new file mode" / "deleted file mode"
   // and /dev/null, as git does.
   git_patch* raw = nullptr;
-  check(git_patch_from_buffers(&raw, before ? before->data() : nullptr, before ? before->size() : 0,
+  check(libgit2().git_patch_from_buffers(&raw, before ? before->data() : nullptr, before ? before->size() : 0,
                                path.c_str(), after ? after->data() : nullptr, after ? after->size() : 0,
                                path.c_str(), &options),
         "cannot diff " + path);
   const Owned<git_patch> patch(raw);
   Buffer text;
-  check(git_patch_to_buf(text.get(), patch.get()), "cannot format the diff of " + path);
-  if (git_patch_num_hunks(patch.get()) > 0) return text.str();
+  check(libgit2().git_patch_to_buf(text.get(), patch.get()), "cannot format the diff of " + path);
+  if (libgit2().git_patch_num_hunks(patch.get()) > 0) return text.str();
   // An empty file added or deleted has no hunks; git then prints no "---"/"+++" lines either.
   std::string result;
   const std::string full = text.str();
@@ -177,7 +156,7 @@ struct GitRepo::Impl {
 
   std::optional<git_oid> head_oid() const {
     git_oid oid;
-    const int rc = git_reference_name_to_id(&oid, repo.get(), "HEAD");
+    const int rc = libgit2().git_reference_name_to_id(&oid, repo.get(), "HEAD");
     if (rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH) return std::nullopt;
     check(rc, "cannot resolve HEAD");
     return oid;
@@ -185,30 +164,30 @@ struct GitRepo::Impl {
 
   Owned<git_commit> commit_by_id(const git_oid& oid) const {
     git_commit* raw = nullptr;
-    check(git_commit_lookup(&raw, repo.get(), &oid), "cannot find commit " + hex(oid));
+    check(libgit2().git_commit_lookup(&raw, repo.get(), &oid), "cannot find commit " + hex(oid));
     return Owned<git_commit>(raw);
   }
 
   // Accepts a full or abbreviated id (or any revision git understands, such as "HEAD").
   Owned<git_commit> commit_by_spec(const std::string& spec) const {
     git_object* raw = nullptr;
-    check(git_revparse_single(&raw, repo.get(), spec.c_str()), "cannot find commit " + spec);
+    check(libgit2().git_revparse_single(&raw, repo.get(), spec.c_str()), "cannot find commit " + spec);
     const Owned<git_object> object(raw);
     git_object* peeled_raw = nullptr;
-    check(git_object_peel(&peeled_raw, object.get(), GIT_OBJECT_COMMIT), spec + " is not a commit");
+    check(libgit2().git_object_peel(&peeled_raw, object.get(), GIT_OBJECT_COMMIT), spec + " is not a commit");
     const Owned<git_object> peeled(peeled_raw);
-    return commit_by_id(*git_object_id(peeled.get()));
+    return commit_by_id(*libgit2().git_object_id(peeled.get()));
   }
 
   Owned<git_tree> tree_by_id(const git_oid& oid) const {
     git_tree* raw = nullptr;
-    check(git_tree_lookup(&raw, repo.get(), &oid), "cannot find tree " + hex(oid));
+    check(libgit2().git_tree_lookup(&raw, repo.get(), &oid), "cannot find tree " + hex(oid));
     return Owned<git_tree>(raw);
   }
 
   Owned<git_tree> tree_of(const git_commit* commit) const {
     git_tree* raw = nullptr;
-    check(git_commit_tree(&raw, commit), "cannot read the tree of commit " + hex(*git_commit_id(commit)));
+    check(libgit2().git_commit_tree(&raw, commit), "cannot read the tree of commit " + hex(*libgit2().git_commit_id(commit)));
     return Owned<git_tree>(raw);
   }
 
@@ -216,16 +195,16 @@ struct GitRepo::Impl {
 
   // Calls `visit` for every regular file of the module folders in `tree`.
   void walk_module_files(const git_tree* tree, const std::string& prefix, const Visit& visit) const {
-    const size_t count = git_tree_entrycount(tree);
+    const size_t count = libgit2().git_tree_entrycount(tree);
     for (size_t i = 0; i < count; ++i) {
-      const git_tree_entry* entry = git_tree_entry_byindex(tree, i);
-      const std::string name = git_tree_entry_name(entry);
+      const git_tree_entry* entry = libgit2().git_tree_entry_byindex(tree, i);
+      const std::string name = libgit2().git_tree_entry_name(entry);
       if (is_hidden(name)) continue;
       if (prefix.empty() && !is_module_kind(name)) continue;
       const std::string path = prefix + name;
-      const git_filemode_t mode = git_tree_entry_filemode(entry);
+      const git_filemode_t mode = libgit2().git_tree_entry_filemode(entry);
       if (mode == GIT_FILEMODE_TREE) {
-        const auto subtree = tree_by_id(*git_tree_entry_id(entry));
+        const auto subtree = tree_by_id(*libgit2().git_tree_entry_id(entry));
         walk_module_files(subtree.get(), path + "/", visit);
       } else if (!prefix.empty() && (mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE)) {
         visit(path, entry);
@@ -240,8 +219,8 @@ struct GitRepo::Impl {
     const auto commit = commit_by_id(*head);
     const auto tree = tree_of(commit.get());
     walk_module_files(tree.get(), "", [&](const std::string& path, const git_tree_entry* entry) {
-      states[path] = {hex(*git_tree_entry_id(entry)),
-                      git_tree_entry_filemode(entry) == GIT_FILEMODE_BLOB_EXECUTABLE};
+      states[path] = {hex(*libgit2().git_tree_entry_id(entry)),
+                      libgit2().git_tree_entry_filemode(entry) == GIT_FILEMODE_BLOB_EXECUTABLE};
     });
     return states;
   }
@@ -259,7 +238,7 @@ struct GitRepo::Impl {
 
   Owned<git_signature> signature() const {
     git_signature* raw = nullptr;
-    check(git_signature_now(&raw, kAuthorName, kAuthorEmail), "cannot create the commit signature");
+    check(libgit2().git_signature_now(&raw, kAuthorName, kAuthorEmail), "cannot create the commit signature");
     return Owned<git_signature>(raw);
   }
 
@@ -273,7 +252,7 @@ struct GitRepo::Impl {
     // git's own commits end their message with a newline; keep `git log` output tidy.
     const std::string text = message.empty() || message.back() != '\n' ? message + "\n" : message;
     git_oid id;
-    check(git_commit_create(&id, repo.get(), "HEAD", author.get(), author.get(), nullptr, text.c_str(),
+    check(libgit2().git_commit_create(&id, repo.get(), "HEAD", author.get(), author.get(), nullptr, text.c_str(),
                             tree.get(), parent ? 1 : 0, parents),
           "cannot commit to " + workdir.string());
     return hex(id);
@@ -281,28 +260,27 @@ struct GitRepo::Impl {
 
   std::string commit_empty_tree(const std::string& message) const {
     git_treebuilder* raw = nullptr;
-    check(git_treebuilder_new(&raw, repo.get(), nullptr), "cannot create an empty tree");
+    check(libgit2().git_treebuilder_new(&raw, repo.get(), nullptr), "cannot create an empty tree");
     const Owned<git_treebuilder> builder(raw);
     git_oid tree_id;
-    check(git_treebuilder_write(&tree_id, builder.get()), "cannot write an empty tree");
+    check(libgit2().git_treebuilder_write(&tree_id, builder.get()), "cannot write an empty tree");
     return commit_tree(tree_id, message);
   }
 };
 
 GitRepo GitRepo::open_or_init(const fs::path& dir) {
-  ensure_libgit2();
   git_repository* raw = nullptr;
   // NO_SEARCH: never pick up a repository in a parent directory of the config dir.
-  const int rc = git_repository_open_ext(&raw, dir.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr);
+  const int rc = libgit2().git_repository_open_ext(&raw, dir.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr);
   Owned<git_repository> repo(raw);
   if (rc == GIT_ENOTFOUND) {
     raw = nullptr;
-    check(git_repository_init(&raw, dir.c_str(), 0), "cannot create a git repository in " + dir.string());
+    check(libgit2().git_repository_init(&raw, dir.c_str(), 0), "cannot create a git repository in " + dir.string());
     repo.reset(raw);
   } else {
     check(rc, "cannot open the git repository in " + dir.string());
   }
-  const char* workdir = git_repository_workdir(repo.get());
+  const char* workdir = libgit2().git_repository_workdir(repo.get());
   if (!workdir) throw Error(Errc::failed, "the git repository in " + dir.string() + " is bare");
   auto impl = std::make_unique<Impl>(Impl{std::move(repo), fs::path(workdir)});
   if (!impl->head_oid()) impl->commit_empty_tree("AgntOS: initial commit");
@@ -315,9 +293,9 @@ GitRepo::~GitRepo() { delete m_impl; }
 
 std::string GitRepo::commit_module_tree(const std::string& message) {
   git_index* raw = nullptr;
-  check(git_repository_index(&raw, m_impl->repo.get()), "cannot open the git index");
+  check(libgit2().git_repository_index(&raw, m_impl->repo.get()), "cannot open the git index");
   const Owned<git_index> index(raw);
-  check(git_index_clear(index.get()), "cannot clear the git index");
+  check(libgit2().git_index_clear(index.get()), "cannot clear the git index");
   // Blobs are made from the raw bytes (no attribute or newline filters), so every blob id equals
   // git_blob_hash of the file and files_at returns the exact bytes that were on disk.
   for (const auto& path : working_module_files(m_impl->workdir)) {
@@ -338,13 +316,13 @@ std::string GitRepo::commit_module_tree(const std::string& message) {
     entry.gid = st.st_gid;
     entry.mode = (st.st_mode & S_IXUSR) ? GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB;
     entry.path = path.c_str();
-    check(git_index_add_from_buffer(index.get(), &entry, content.data(), content.size()),
+    check(libgit2().git_index_add_from_buffer(index.get(), &entry, content.data(), content.size()),
           "cannot stage " + path);
   }
   git_oid tree_id;
-  check(git_index_write_tree(&tree_id, index.get()), "cannot write the module tree");
+  check(libgit2().git_index_write_tree(&tree_id, index.get()), "cannot write the module tree");
   const std::string id = m_impl->commit_tree(tree_id, message);
-  check(git_index_write(index.get()), "cannot write the git index");
+  check(libgit2().git_index_write(index.get()), "cannot write the git index");
   return id;
 }
 
@@ -360,18 +338,18 @@ std::map<std::string, std::string> GitRepo::files_at(const std::string& commit) 
   std::map<std::string, std::string> files;
   m_impl->walk_module_files(tree.get(), "", [&](const std::string& path, const git_tree_entry* entry) {
     git_blob* raw = nullptr;
-    check(git_blob_lookup(&raw, m_impl->repo.get(), git_tree_entry_id(entry)), "cannot read " + path);
+    check(libgit2().git_blob_lookup(&raw, m_impl->repo.get(), libgit2().git_tree_entry_id(entry)), "cannot read " + path);
     const Owned<git_blob> blob(raw);
-    files[path] = std::string(static_cast<const char*>(git_blob_rawcontent(blob.get())),
-                              static_cast<size_t>(git_blob_rawsize(blob.get())));
+    files[path] = std::string(static_cast<const char*>(libgit2().git_blob_rawcontent(blob.get())),
+                              static_cast<size_t>(libgit2().git_blob_rawsize(blob.get())));
   });
   return files;
 }
 
 std::optional<std::string> GitRepo::parent_of(const std::string& commit) const {
   const auto found = m_impl->commit_by_spec(commit);
-  if (git_commit_parentcount(found.get()) == 0) return std::nullopt;
-  const git_oid* parent = git_commit_parent_id(found.get(), 0);
+  if (libgit2().git_commit_parentcount(found.get()) == 0) return std::nullopt;
+  const git_oid* parent = libgit2().git_commit_parent_id(found.get(), 0);
   if (!parent) throw_git(-1, "cannot read the parent of " + commit);
   return hex(*parent);
 }
@@ -380,21 +358,21 @@ std::vector<CommitInfo> GitRepo::log(size_t limit) const {
   std::vector<CommitInfo> commits;
   if (limit == 0 || !m_impl->head_oid()) return commits;
   git_revwalk* raw = nullptr;
-  check(git_revwalk_new(&raw, m_impl->repo.get()), "cannot walk the history");
+  check(libgit2().git_revwalk_new(&raw, m_impl->repo.get()), "cannot walk the history");
   const Owned<git_revwalk> walk(raw);
   // Topological: a child always comes before its parents, even within one second.
-  check(git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL), "cannot walk the history");
-  check(git_revwalk_push_head(walk.get()), "cannot walk the history from HEAD");
+  check(libgit2().git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL), "cannot walk the history");
+  check(libgit2().git_revwalk_push_head(walk.get()), "cannot walk the history from HEAD");
   git_oid oid;
   while (commits.size() < limit) {
-    const int rc = git_revwalk_next(&oid, walk.get());
+    const int rc = libgit2().git_revwalk_next(&oid, walk.get());
     if (rc == GIT_ITEROVER) break;
     check(rc, "cannot walk the history");
     const auto commit = m_impl->commit_by_id(oid);
-    const char* text = git_commit_message(commit.get());
+    const char* text = libgit2().git_commit_message(commit.get());
     std::string message = text ? text : "";
     while (!message.empty() && message.back() == '\n') message.pop_back();
-    commits.push_back({hex(oid), std::move(message), static_cast<long long>(git_commit_time(commit.get()))});
+    commits.push_back({hex(oid), std::move(message), static_cast<long long>(libgit2().git_commit_time(commit.get()))});
   }
   return commits;
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "agntd/llm/http_transport.h"
 
-#include <curl/curl.h>
+#include "agntd/llm/libcurl.h"
 
 #include <algorithm>
 #include <cctype>
@@ -22,10 +22,10 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 struct EasyDeleter {
-  void operator()(CURL* handle) const noexcept { curl_easy_cleanup(handle); }
+  void operator()(CURL* handle) const noexcept { libcurl().curl_easy_cleanup(handle); }
 };
 struct MultiDeleter {
-  void operator()(CURLM* handle) const noexcept { curl_multi_cleanup(handle); }
+  void operator()(CURLM* handle) const noexcept { libcurl().curl_multi_cleanup(handle); }
 };
 using CurlEasy = std::unique_ptr<CURL, EasyDeleter>;
 using CurlMulti = std::unique_ptr<CURLM, MultiDeleter>;
@@ -36,9 +36,9 @@ public:
   CurlHeaders() = default;
   CurlHeaders(const CurlHeaders&) = delete;
   CurlHeaders& operator=(const CurlHeaders&) = delete;
-  ~CurlHeaders() { curl_slist_free_all(m_list); }
+  ~CurlHeaders() { libcurl().curl_slist_free_all(m_list); }
   void append(const std::string& line) {
-    curl_slist* grown = curl_slist_append(m_list, line.c_str());
+    curl_slist* grown = libcurl().curl_slist_append(m_list, line.c_str());
     if (!grown) throw agntos::Error(agntos::Errc::failed, "out of memory building HTTP headers");
     m_list = grown;
   }
@@ -52,12 +52,12 @@ private:
 class MultiAttachment {
 public:
   MultiAttachment(CURLM* multi, CURL* easy) : m_multi(multi), m_easy(easy) {
-    if (curl_multi_add_handle(multi, easy) != CURLM_OK)
+    if (libcurl().curl_multi_add_handle(multi, easy) != CURLM_OK)
       throw agntos::Error(agntos::Errc::failed, "cannot start an HTTP transfer (curl_multi_add_handle)");
   }
   MultiAttachment(const MultiAttachment&) = delete;
   MultiAttachment& operator=(const MultiAttachment&) = delete;
-  ~MultiAttachment() { curl_multi_remove_handle(m_multi, m_easy); }
+  ~MultiAttachment() { libcurl().curl_multi_remove_handle(m_multi, m_easy); }
 
 private:
   CURLM* m_multi;
@@ -67,7 +67,7 @@ private:
 void global_init() {
   static std::once_flag once;
   std::call_once(once, [] {
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+    if (libcurl().curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
       throw agntos::Error(agntos::Errc::failed, "cannot initialise libcurl");
   });
 }
@@ -91,7 +91,7 @@ void deliver_head(Transfer& transfer) {
   if (transfer.head_delivered) return;
   transfer.head_delivered = true;
   long status = 0;
-  curl_easy_getinfo(transfer.easy, CURLINFO_RESPONSE_CODE, &status);
+  libcurl().curl_easy_getinfo(transfer.easy, CURLINFO_RESPONSE_CODE, &status);
   transfer.head.status = status;
   transfer.handler.on_head(transfer.head);
 }
@@ -142,7 +142,7 @@ int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
 
 template <typename T>
 void set_option(CURL* easy, CURLoption option, T value) {
-  if (curl_easy_setopt(easy, option, value) != CURLE_OK)
+  if (libcurl().curl_easy_setopt(easy, option, value) != CURLE_OK)
     throw agntos::Error(agntos::Errc::failed, "cannot configure the HTTP client (curl option " +
                                                   std::to_string(static_cast<int>(option)) + ")");
 }
@@ -160,7 +160,7 @@ std::optional<std::chrono::seconds> parse_retry_after(std::string_view value) {
     if (text.size() > 9) return std::chrono::seconds(999999999);
     return std::chrono::seconds(std::stol(text));
   }
-  const time_t when = curl_getdate(text.c_str(), nullptr);
+  const time_t when = libcurl().curl_getdate(text.c_str(), nullptr);
   if (when == -1) return std::nullopt;
   const time_t now = std::time(nullptr);
   return std::chrono::seconds(when > now ? when - now : 0);
@@ -169,8 +169,8 @@ std::optional<std::chrono::seconds> parse_retry_after(std::string_view value) {
 CurlTransport::CurlTransport() { global_init(); }
 
 HttpResult CurlTransport::post(const HttpRequest& request, HttpBodyHandler& handler, const std::atomic<bool>& cancel) {
-  CurlEasy easy(curl_easy_init());
-  CurlMulti multi(curl_multi_init());
+  CurlEasy easy(libcurl().curl_easy_init());
+  CurlMulti multi(libcurl().curl_multi_init());
   if (!easy || !multi) throw agntos::Error(agntos::Errc::failed, "cannot create an HTTP client (libcurl)");
 
   Transfer transfer(handler, cancel);
@@ -206,14 +206,14 @@ HttpResult CurlTransport::post(const HttpRequest& request, HttpBodyHandler& hand
     MultiAttachment attached(multi.get(), handle);
     for (;;) {
       int running = 0;
-      if (curl_multi_perform(multi.get(), &running) != CURLM_OK) {
+      if (libcurl().curl_multi_perform(multi.get(), &running) != CURLM_OK) {
         result.outcome = HttpOutcome::transfer_failed;
         result.error = "the HTTP client failed (curl_multi_perform)";
         break;
       }
       if (running == 0) {
         int queued = 0;
-        while (CURLMsg* message = curl_multi_info_read(multi.get(), &queued))
+        while (CURLMsg* message = libcurl().curl_multi_info_read(multi.get(), &queued))
           if (message->msg == CURLMSG_DONE) code = message->data.result;
         break;
       }
@@ -227,7 +227,7 @@ HttpResult CurlTransport::post(const HttpRequest& request, HttpBodyHandler& hand
         result.error = "no data for " + milliseconds_text(request.idle_timeout);
         break;
       }
-      curl_multi_poll(multi.get(), nullptr, 0, 100, nullptr);
+      libcurl().curl_multi_poll(multi.get(), nullptr, 0, 100, nullptr);
     }
   }
   if (transfer.error) std::rethrow_exception(transfer.error);
@@ -255,13 +255,13 @@ HttpResult CurlTransport::post(const HttpRequest& request, HttpBodyHandler& hand
       default:
         result.outcome = HttpOutcome::transfer_failed;
     }
-    if (*code != CURLE_OK) result.error = *error_buffer ? error_buffer : curl_easy_strerror(*code);
+    if (*code != CURLE_OK) result.error = *error_buffer ? error_buffer : libcurl().curl_easy_strerror(*code);
   }
   if (result.outcome == HttpOutcome::completed) {
     deliver_head(transfer);  // a response without a body still has a head
   } else if (!transfer.head_delivered) {
     long status = 0;
-    curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
+    libcurl().curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
     transfer.head.status = status;
   }
   result.head = transfer.head;
