@@ -92,7 +92,7 @@ void run_resume(ChatClient& client, const std::string& args) {
     const auto role = field(shown[i], "role");
     std::string content = agntos::visible_text(agntos::trim(field(shown[i], "content")));
     std::replace(content.begin(), content.end(), '\n', ' ');
-    if (content.size() > 200) content = content.substr(0, 200) + "…";
+    if (content.size() > 200) content = std::string(agntos::utf8_prefix(content, 200)) + "…";
     text += style.dim() + (role == "user" ? "> " : "  ") + content + style.reset() + "\n";
   }
   client.print(text);

@@ -9,6 +9,7 @@
 #include "common/error.h"
 #include "common/files.h"
 #include "common/memory.h"
+#include "common/secret_env.h"
 #include "common/settings.h"
 #include "common/text.h"
 
@@ -18,20 +19,10 @@ namespace {
 using agntos::Errc;
 using agntos::Error;
 
-void replace_all(std::string& text, const std::string& needle, std::string_view replacement) {
-  if (needle.empty()) return;
-  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + replacement.size()))
-    text.replace(at, needle.size(), replacement);
-}
-
 std::string title_from(const std::string& prompt) {
   std::string title;
   for (char c : prompt) title += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
-  if (title.size() > 80) {
-    size_t cut = 77;
-    while (cut > 0 && (static_cast<unsigned char>(title[cut]) & 0xC0) == 0x80) --cut;
-    title = title.substr(0, cut) + "...";
-  }
+  if (title.size() > 80) title = std::string(agntos::utf8_prefix(title, 77)) + "...";
   return title;
 }
 
@@ -141,8 +132,7 @@ std::unique_ptr<Session> Agent::load_session(const std::string& id) {
 
 std::string Agent::redact(std::string text) const {
   std::lock_guard lock(m_secrets_mutex);
-  for (const auto& secret : m_secrets) replace_all(text, secret, "[redacted]");
-  return text;
+  return agntos::redact_secrets(std::move(text), m_secrets);
 }
 
 void Agent::record(const std::string& session_id, const llm::Message& message) {

@@ -334,22 +334,10 @@ size_t tool_schemas_bytes() {
 }
 
 std::string cap_output(std::string_view text, size_t limit) {
-  size_t chars = 0;
-  size_t cut = text.size();
-  for (size_t i = 0; i < text.size(); ++i) {
-    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;  // continuation byte
-    if (chars == limit) {
-      cut = i;
-      break;
-    }
-    ++chars;
-  }
-  if (cut == text.size()) return std::string(text);
-  size_t total = chars;
-  for (size_t i = cut; i < text.size(); ++i)
-    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++total;
-  return std::string(text.substr(0, cut)) + "\n[output truncated: showed " + std::to_string(limit) + " of " +
-         std::to_string(total) + " characters]";
+  const std::string_view shown = agntos::utf8_first_characters(text, limit);
+  if (shown.size() == text.size()) return std::string(text);
+  return std::string(shown) + "\n[output truncated: showed " + std::to_string(limit) + " of " +
+         std::to_string(agntos::utf8_length(text)) + " characters]";
 }
 
 }  // namespace agntd

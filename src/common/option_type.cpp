@@ -302,7 +302,7 @@ std::string describe_value(const Json& value) {
   if (value.is_number()) return "the number " + value.dump();
   if (value.is_string()) {
     std::string text = value.get<std::string>();
-    if (utf8_length(text) > 60) text = text.substr(0, 57) + "...";
+    if (utf8_length(text) > 60) text = std::string(utf8_first_characters(text, 57)) + "...";
     return "the string " + Json(text).dump();
   }
   if (value.is_array()) return "a list";

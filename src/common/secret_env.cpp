@@ -46,4 +46,13 @@ std::optional<std::string> secret_variable(const std::string& name) {
   return std::nullopt;
 }
 
+std::string redact_secrets(std::string text, const std::vector<std::string>& secrets) {
+  for (const auto& secret : secrets) {
+    if (secret.empty()) continue;
+    for (size_t at = text.find(secret); at != std::string::npos; at = text.find(secret, at + kRedactedMark.size()))
+      text.replace(at, secret.size(), kRedactedMark);
+  }
+  return text;
+}
+
 }  // namespace agntos

@@ -8,10 +8,12 @@
 // the memory the kernel shows in /proc/<pid>/environ, which unsetenv alone leaves intact), and
 // the variable is unset, so no child process inherits it. Call it before any thread starts.
 // secret_variable then answers from the store, falling back to the environment for a name
-// that was never taken.
+// that was never taken. redact_secrets keeps the values out of any text that leaves the process.
 
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace agntos {
 
@@ -20,5 +22,11 @@ void take_secret_variable(const std::string& name);
 
 // The value of `name`: the taken secret, else the environment's; nullopt when neither has it.
 std::optional<std::string> secret_variable(const std::string& name);
+
+// What replaces a secret in text.
+inline constexpr std::string_view kRedactedMark = "[redacted]";
+// `text` with every occurrence of every non-empty secret replaced by kRedactedMark: the one
+// place secrets are taken out of messages, logs and stored sessions.
+std::string redact_secrets(std::string text, const std::vector<std::string>& secrets);
 
 }  // namespace agntos

@@ -65,9 +65,7 @@ std::optional<std::string> fallback_description(std::string_view body) {
     });
     if (!has_word || text.starts_with("#") || text.starts_with("```")) continue;  // "---", rules, fences
     if (utf8_length(text) > kMaxFallbackDescription) {
-      size_t cut = kMaxFallbackDescription;
-      while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // whole characters
-      text = text.substr(0, cut) + "...";
+      text = std::string(utf8_prefix(text, kMaxFallbackDescription)) + "...";
     }
     return text;
   }

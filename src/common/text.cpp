@@ -53,6 +53,10 @@ std::string to_lower(std::string_view text) {
 
 bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
 
+bool all_digits(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 std::vector<std::string> words(std::string_view text) {
   std::vector<std::string> result;
   std::string current;
@@ -74,6 +78,22 @@ size_t utf8_length(std::string_view text) {
   for (unsigned char c : text)
     if ((c & 0xC0) != 0x80) ++count;
   return count;
+}
+
+std::string_view utf8_prefix(std::string_view text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return text.substr(0, cut);
+}
+
+std::string_view utf8_first_characters(std::string_view text, size_t max_characters) {
+  size_t characters = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;  // inside a character
+    if (characters++ == max_characters) return text.substr(0, i);
+  }
+  return text;
 }
 
 std::string group_thousands(long long value) {
@@ -148,6 +168,37 @@ size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
+std::string or_list(const std::vector<std::string>& items) {
+  if (items.empty()) return "";
+  if (items.size() == 1) return items.front();
+  return join(std::vector<std::string>(items.begin(), items.end() - 1), ", ") + " or " + items.back();
+}
+
+std::string quoted_for_message(std::string_view text, size_t max_characters) {
+  const std::string_view shown = utf8_first_characters(text, max_characters);
+  std::string result = "\"";
+  for (const char ch : shown) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '"' || c == '\\') {
+      result += {'\\', ch};
+    } else if (c == '\n') {
+      result += "\\n";
+    } else if (c == '\t') {
+      result += "\\t";
+    } else if (c == '\r') {
+      result += "\\r";
+    } else if (c < 0x20 || c == 0x7F) {
+      char buffer[8];
+      std::snprintf(buffer, sizeof buffer, "\\x%02X", static_cast<unsigned>(c));
+      result += buffer;
+    } else {
+      result += ch;
+    }
+  }
+  if (shown.size() < text.size()) result += "…";
+  return result + "\"";
+}
+
 std::optional<Utf8Char> decode_utf8_char(std::string_view text, size_t offset) {
   if (offset >= text.size()) return std::nullopt;
   const auto lead = static_cast<unsigned char>(text[offset]);
@@ -211,6 +262,12 @@ void append_utf8(std::string& out, char32_t c) {
   }
 }
 
+std::string code_point_name(char32_t c) {
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "U+%04X", static_cast<unsigned>(c));
+  return buffer;
+}
+
 namespace {
 
 struct InvisibleRange {
@@ -248,11 +305,7 @@ constexpr InvisibleRange kInvisible[] = {
     {0xE0100, 0xE01EF, "variation selector"},
 };
 
-std::string code_point_label(char32_t c) {
-  char buffer[16];
-  std::snprintf(buffer, sizeof buffer, "<U+%04X>", static_cast<unsigned>(c));
-  return buffer;
-}
+std::string code_point_label(char32_t c) { return "<" + code_point_name(c) + ">"; }
 
 }  // namespace
 

@@ -8,6 +8,7 @@
 #include "common/error.h"
 #include "common/process.h"
 #include "common/settings.h"
+#include "common/text.h"
 
 namespace agntctl {
 
@@ -49,7 +50,7 @@ Output run_bash(Invocation& inv) {
     error = result.term_signal ? "killed by signal " + std::to_string(result.term_signal)
                                : "exit code " + std::to_string(result.exit_code);
   }
-  const std::string shown = command.size() > 200 ? command.substr(0, 200) + "..." : command;
+  const std::string shown = command.size() > 200 ? std::string(agntos::utf8_prefix(command, 200)) + "..." : command;
   const auto entry = record_generic(paths, "run_bash", "Ran: " + shown, {}, status, error);
 
   auto marked = [](const std::string& text, size_t total) {

@@ -15,7 +15,7 @@ using agntos::Json;
 std::string short_text(const std::string& text, size_t limit) {
   std::string flat;
   for (const char c : agntos::trim(text)) flat += c == '\n' ? ' ' : c;
-  return flat.size() <= limit ? flat : flat.substr(0, limit - 3) + "...";
+  return flat.size() <= limit ? flat : std::string(agntos::utf8_prefix(flat, limit - 3)) + "...";
 }
 
 }  // namespace

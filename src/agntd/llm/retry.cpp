@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "common/json.h"
+#include "common/secret_env.h"
 #include "common/text.h"
 
 namespace agntd::llm {
@@ -52,16 +53,6 @@ private:
   BodyMode m_mode = BodyMode::none;
   std::string m_buffer;
 };
-
-std::string redact(std::string text, const HttpRequest& request) {
-  for (const auto& secret : request.secrets) {
-    if (secret.empty()) continue;
-    constexpr std::string_view kMark = "[redacted]";
-    for (size_t pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos + kMark.size()))
-      text.replace(pos, secret.size(), kMark);
-  }
-  return text;
-}
 
 // One attempt's failure: the message, whether another attempt may help, and how long the
 // endpoint asked us to wait.
@@ -114,7 +105,7 @@ std::string error_message_from_body(std::string_view body) {
   if (message.empty()) message = agntos::trim(body);
   for (char& c : message)
     if (c == '\n' || c == '\r') c = ' ';
-  if (message.size() > kMaxErrorMessage) message = message.substr(0, kMaxErrorMessage) + "…";
+  if (message.size() > kMaxErrorMessage) message = std::string(agntos::utf8_prefix(message, kMaxErrorMessage)) + "…";
   return message.empty() ? "(empty response)" : message;
 }
 
@@ -176,13 +167,13 @@ StreamEnd stream_with_retries(HttpTransport& transport, const HttpRequest& reque
     if (failure->retry_after) {
       if (*failure->retry_after > policy.max_retry_after) {
         failure->message += " (the endpoint asks to retry after " + std::to_string(failure->retry_after->count()) + " s)";
-        throw LlmError(failure->kind, redact(failure->message, request), failure->status, false);
+        throw LlmError(failure->kind, agntos::redact_secrets(failure->message, request.secrets), failure->status, false);
       }
       delay = *failure->retry_after;
     }
     if (!may_retry) {
       if (attempt > 1) failure->message += " (after " + std::to_string(attempt) + " attempts)";
-      throw LlmError(failure->kind, redact(failure->message, request), failure->status, false);
+      throw LlmError(failure->kind, agntos::redact_secrets(failure->message, request.secrets), failure->status, false);
     }
     if (!sleep_unless_cancelled(delay, cancel)) return StreamEnd::cancelled;
   }

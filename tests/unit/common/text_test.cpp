@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "common/text.h"
 
 namespace agntos {
@@ -11,6 +13,45 @@ TEST(Text, Utf8LengthCountsCharactersNotBytes) {
   EXPECT_EQ(utf8_length("héllo"), 5u);
   EXPECT_EQ(utf8_length("日本語"), 3u);
   EXPECT_EQ(utf8_length("🙂"), 1u);
+}
+
+TEST(Text, Utf8PrefixNeverEndsInsideACharacter) {
+  const std::string text = "h\xC3\xA9llo \xE6\x97\xA5";  // "héllo 日": é is 2 bytes, 日 is 3
+  EXPECT_EQ(utf8_prefix(text, 100), text);
+  EXPECT_EQ(utf8_prefix(text, text.size()), text);
+  EXPECT_EQ(utf8_prefix(text, 2), "h");  // not h and half of é
+  EXPECT_EQ(utf8_prefix(text, 3), "h\xC3\xA9");
+  EXPECT_EQ(utf8_prefix(text, text.size() - 1), "h\xC3\xA9llo ");
+  EXPECT_EQ(utf8_prefix(text, 0), "");
+}
+
+TEST(Text, Utf8FirstCharactersCountsCodePoints) {
+  const std::string text = "h\xC3\xA9llo \xE6\x97\xA5";
+  EXPECT_EQ(utf8_first_characters(text, 2), "h\xC3\xA9");
+  EXPECT_EQ(utf8_first_characters(text, 6), "h\xC3\xA9llo ");
+  EXPECT_EQ(utf8_first_characters(text, 7), text);
+  EXPECT_EQ(utf8_first_characters(text, 70), text);
+  EXPECT_EQ(utf8_first_characters(text, 0), "");
+}
+
+TEST(Text, QuotedForMessageStaysOnOneLineAndShort) {
+  EXPECT_EQ(quoted_for_message("a\"b\\c\nd\te\rf\x1B"), R"("a\"b\\c\nd\te\rf\x1B")");
+  EXPECT_EQ(quoted_for_message("h\xC3\xA9llo", 2), "\"h\xC3\xA9…\"");
+  EXPECT_EQ(quoted_for_message(std::string(80, 'x')), "\"" + std::string(80, 'x') + "\"");
+  EXPECT_EQ(quoted_for_message(std::string(81, 'x')), "\"" + std::string(80, 'x') + "…\"");
+}
+
+TEST(Text, ListsAndDigitsAndCodePoints) {
+  EXPECT_EQ(or_list({}), "");
+  EXPECT_EQ(or_list({"a"}), "a");
+  EXPECT_EQ(or_list({"a", "b"}), "a or b");
+  EXPECT_EQ(or_list({"a", "b", "c"}), "a, b or c");
+  EXPECT_TRUE(all_digits("0123"));
+  EXPECT_FALSE(all_digits(""));
+  EXPECT_FALSE(all_digits("12a"));
+  EXPECT_FALSE(all_digits("-1"));
+  EXPECT_EQ(code_point_name(0x4BB), "U+04BB");
+  EXPECT_EQ(code_point_name(0x1F642), "U+1F642");
 }
 
 TEST(Text, GroupThousands) {
