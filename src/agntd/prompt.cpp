@@ -10,7 +10,7 @@
 #include "common/json.h"
 #include "common/memory_scan.h"
 #include "common/skills.h"
-#include "common/system_info.h"
+#include "common/system/snapshot.h"
 
 namespace agntd {
 namespace {

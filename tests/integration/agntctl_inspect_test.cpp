@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "common/files.h"
-#include "common/system_info.h"
+#include "common/system/os.h"
 #include "support/agntctl_runner.h"
 
 namespace agntos::testing {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // agntctl inspect [system|cpu|memory|gpu|disk|network|nixos|agntos|services|option]: system state.
-// Hardware facts come from common/system_info (files and system calls, no subprocess); each
+// Hardware facts come from common/system/ (files and system calls, no subprocess); each
 // target reads only what it shows, so `inspect system` costs little more than starting the process.
 #include <algorithm>
 #include <array>
@@ -17,7 +17,14 @@
 #include "common/process.h"
 #include "common/settings.h"
 #include "common/vocabulary.h"
-#include "common/system_info.h"
+#include "common/system/cpu.h"
+#include "common/system/disks.h"
+#include "common/system/gpus.h"
+#include "common/system/human_units.h"
+#include "common/system/memory.h"
+#include "common/system/network.h"
+#include "common/system/nixos.h"
+#include "common/system/snapshot.h"
 #include "common/text.h"
 
 namespace agntctl {

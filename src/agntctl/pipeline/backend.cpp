@@ -10,8 +10,10 @@
 #include "agntctl/pipeline/nixpkgs_lib.h"
 #include "common/error.h"
 #include "common/files.h"
+#include "common/ids.h"
 #include "common/nix_environment.h"
 #include "common/process.h"
+#include "common/system/generations.h"
 #include "common/text.h"
 
 namespace agntctl {
@@ -58,25 +60,6 @@ void run_step(const agntos::NixEnvironment& nix, const std::vector<std::string>&
                                                             : "exit code " + std::to_string(result.exit_code)) +
                                           "):\n" + output);
   }
-}
-
-std::string mtime_iso(const fs::path& link) {
-  struct stat st {};
-  if (::lstat(link.c_str(), &st) != 0) return "";
-  std::tm tm{};
-  ::gmtime_r(&st.st_mtime, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
-}
-
-std::optional<long long> generation_of_link_name(const std::string& name, const std::string& base) {
-  // "<base>-<N>-link"
-  const std::string prefix = base + "-";
-  if (!name.starts_with(prefix) || !name.ends_with("-link")) return std::nullopt;
-  const std::string digits = name.substr(prefix.size(), name.size() - prefix.size() - 5);
-  if (digits.empty() || !std::all_of(digits.begin(), digits.end(), ::isdigit)) return std::nullopt;
-  return std::stoll(digits);
 }
 
 class ProfileBackend : public Backend {
@@ -280,22 +263,14 @@ agntos::Json Backend::stamp_of(long long generation) const {
 
 std::vector<Generation> profile_generations(const std::filesystem::path& profile) {
   std::vector<Generation> result;
-  const auto current = profile_current_generation(profile);
-  std::error_code ec;
-  const auto base = profile.filename().string();
-  for (const auto& entry : fs::directory_iterator(profile.parent_path(), ec)) {
-    if (auto number = generation_of_link_name(entry.path().filename().string(), base))
-      result.push_back(Generation{*number, mtime_iso(entry.path()), current == number});
-  }
-  std::sort(result.begin(), result.end(), [](const Generation& a, const Generation& b) { return a.number < b.number; });
+  for (const auto& generation : agntos::read_profile_generations(profile).generations)
+    result.push_back(Generation{generation.number, generation.mtime ? agntos::iso8601_utc(generation.mtime) : "",
+                                generation.current});
   return result;
 }
 
 std::optional<long long> profile_current_generation(const std::filesystem::path& profile) {
-  std::error_code ec;
-  const auto target = fs::read_symlink(profile, ec);
-  if (ec) return std::nullopt;
-  return generation_of_link_name(target.filename().string(), profile.filename().string());
+  return agntos::read_current_generation(profile);
 }
 
 std::filesystem::path nix_data_dir(const agntos::Paths& paths) { return paths.data_dir / "nix"; }
