@@ -1,89 +1,50 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-// Nix text that AgntOS generates from untrusted words (SPEC §3.1, §4 promise 5).
-//
-// Names pass a strict grammar before they are used, and values are rendered as typed Nix
-// literals, so no package name, service name, option path or `set` value can inject Nix code.
-// Generated modules are deterministic (golden-tested) and start with a comment naming the intent.
+// Names in the Nix text AgntOS generates from untrusted words (SPEC §3.1, §4 promise 5):
+// attribute paths (package, service and option names) pass a strict grammar before they are
+// used, keyword segments and other names are quoted, and strings become escaped Nix string
+// literals, so no name can inject Nix code.
 
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
-
-#include "common/json.h"
 
 namespace agntos {
+
+// The characters of a Nix identifier: it starts with a letter or '_' and goes on with letters,
+// digits, '_', '-' and '\''.
+bool is_nix_identifier_start(char c);
+bool is_nix_identifier_char(char c);
 
 // An attribute path: one or more segments separated by '.', each segment starting with a
 // letter or '_' and containing only letters, digits, '_', '-' and '\''; at most 200 characters,
 // no empty segment. Throws Error(Errc::invalid_name) naming the bad character and position,
 // with `what` ("package name", "service name", "option path") in the message.
 void check_attribute_path(std::string_view path, std::string_view what);
+// The same check as a message ("package name \"a;b\" has ';' at position 2; names are ..."),
+// or nullopt when the path is fine.
+std::optional<std::string> attribute_path_problem(std::string_view path, std::string_view what);
+
+// An option path: the grammar above, and no segment the module system interprets itself
+// (imports, require, disabledModules, _module anywhere; config, options, _file, key at the top),
+// since those load or disable modules rather than set options. Throws Error(Errc::invalid_name).
+void check_option_path(std::string_view path);
+// The same check as a message, or nullopt when the path is fine.
+std::optional<std::string> option_path_problem(std::string_view path);
 
 // The attribute path rendered for Nix source: segments that are Nix keywords (if, then, else,
 // assert, with, let, in, rec, inherit, or) are quoted ("pkgs.\"let\"" style); others as is.
+// Throws like check_attribute_path.
 std::string render_attribute_path(std::string_view path);
 
-// A typed Nix literal from a command-line value:
-//   true/false -> boolean; -?[0-9]+ -> integer; decimal/exponent -> float; null -> null;
-//   text starting with '[' or '{' that parses as JSON -> list / attribute set (recursively,
-//   keys rendered as quoted strings when not plain identifiers); anything else -> a string.
-// Strings are escaped: backslash, double quote, "${", newline, tab, carriage return.
-std::string render_nix_value(std::string_view value);
-// The same, from JSON.
-std::string render_nix_json(const Json& value, int indent = 0);
-// A Nix string literal with escaping.
+// One attribute name of an attribute set (a JSON key): as is when it is a plain identifier,
+// else a quoted string. Throws Error(Errc::validation) for the module system's loading keys
+// (imports, require, disabledModules, _module).
+std::string render_attribute_name(const std::string& name);
+
+// A Nix string literal with escaping: backslash, double quote, "${", newline, tab, carriage
+// return. Throws Error(Errc::validation) for a NUL byte and for bidirectional control characters
+// (they make a diff display differently from what Nix reads).
 std::string render_nix_string(std::string_view text);
-
-// The module files the intents write (path relative to the config dir, and content).
-struct GeneratedModule {
-  std::string path;     // e.g. "packages/htop.nix"
-  std::string content;  // complete file text, newline-terminated
-};
-
-GeneratedModule package_module(std::string_view package);                  // packages/<attr>.nix
-GeneratedModule service_module(std::string_view service, bool enable);     // services/<name>.nix
-GeneratedModule option_module(std::string_view option_path, std::string_view nix_value_source);
-                                                                            // options/<a-b-c>.nix
-GeneratedModule home_option_module(std::string_view option_path, std::string_view nix_value_source);
-                                                                            // home/<a-b-c>.nix
-// The file name used for an option path: dots become dashes ("networking.hostName" ->
-// "networking-hostName").
-std::string option_file_stem(std::string_view option_path);
-
-// One parsed intent of the free-form `agntctl propose "<words>"` form.
-struct Intent {
-  enum class Kind { install, remove, enable, disable, set, set_home_option };
-  Kind kind;
-  std::vector<std::string> names;  // packages for install/remove; service; option path
-  std::string value;               // for set/set_home_option: the value text as given
-  // set: the words that name the setting when they are not (only) an option path: "time zone"
-  // for "set the time zone to UTC" (names is then empty), "timezone" for "set timezone UTC"
-  // (names holds "timezone" too). propose resolves them against the options index.
-  std::string phrase = {};
-};
-
-// Parses words like "install htop btop", "remove htop", "uninstall htop", "enable openssh",
-// "disable openssh", "set networking.hostName demo", "set networking.hostName = demo",
-// "set networking.hostName to demo", "set the time zone to Europe/Berlin" (a phrase, see
-// Intent::phrase), "set-home-option programs.git.userName Ada". Several intents may be joined with ';' or
-// " and " (e.g. "install htop and enable openssh"). Every name is checked with
-// check_attribute_path; anything unrecognised throws Error(Errc::invalid_name or usage) that
-// lists the forms understood. Hostile input ("install htop; rm -rf /") is refused, never
-// partially accepted.
-std::vector<Intent> parse_intents(std::string_view words);
-
-// The value render_nix_value() renders, as JSON: true/false/null, integers, floats, lists and
-// attribute sets given as JSON, anything else a string. For checking it against an option's type.
-Json nix_value_as_json(std::string_view value);
-
-// A module that sets `option_path` to true/false for "enable/disable <service>", in
-// services/<service>.nix, when the service's option is not services.<service>.enable
-// ("enable docker" -> virtualisation.docker.enable).
-GeneratedModule service_module(std::string_view service, bool enable, std::string_view option_path);
-
-// A one-line human summary of intents: "Install package: htop, btop; Enable service: openssh".
-std::string summarize_intents(const std::vector<Intent>& intents);
 
 }  // namespace agntos

@@ -4,7 +4,8 @@
 
 #include "agntctl/commands.h"
 #include "agntctl/pipeline/closure_diff.h"
-#include "agntctl/pipeline/intent_options.h"
+#include "agntctl/propose/intent_grammar.h"
+#include "agntctl/propose/intent_options.h"
 #include "agntctl/pipeline/options_source.h"
 #include "agntctl/pipeline/transaction.h"
 #include "common/proposal.h"
@@ -15,7 +16,9 @@
 #include "common/files.h"
 #include "common/git_repo.h"
 #include "common/ids.h"
-#include "common/nix_syntax.h"
+#include "common/nix_modules.h"
+#include "common/nix_names.h"
+#include "common/nix_values.h"
 #include "common/options_index.h"
 #include "common/process.h"
 #include "common/settings.h"
@@ -141,20 +144,20 @@ Output run_propose(Invocation& inv) {
 
   if (!words.empty()) {
     const std::string text = agntos::join(words, " ");
-    std::vector<agntos::Intent> intents;
+    std::vector<Intent> intents;
     if (nix_expr) {
       // "set OPTION" with a raw expression: exactly one intent, value from --nix-expr.
       if (words.size() != 2 || (words[0] != "set" && words[0] != "set-home-option"))
         throw Error(Errc::usage, "--nix-expr goes with exactly one 'set OPTION' or 'set-home-option OPTION'");
       agntos::check_attribute_path(words[1], "option path");
       check_expression(*nix_expr);
-      intents.push_back(agntos::Intent{words[0] == "set" ? agntos::Intent::Kind::set : agntos::Intent::Kind::set_home_option,
+      intents.push_back(Intent{words[0] == "set" ? Intent::Kind::set : Intent::Kind::set_home_option,
                                        {words[1]}, *nix_expr});
     } else {
-      intents = agntos::parse_intents(text);
+      intents = parse_intents(text);
     }
     for (auto& intent : intents) {
-      using Kind = agntos::Intent::Kind;
+      using Kind = Intent::Kind;
       switch (intent.kind) {
         case Kind::install:
           for (const auto& name : intent.names) {
@@ -201,7 +204,7 @@ Output run_propose(Invocation& inv) {
         }
       }
     }
-    summary_parts.push_back(agntos::summarize_intents(intents));
+    summary_parts.push_back(summarize_intents(intents));
   } else if (nix_expr) {
     throw Error(Errc::usage, "--nix-expr needs a 'set OPTION' intent");
   }

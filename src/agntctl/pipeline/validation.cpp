@@ -3,7 +3,6 @@
 
 #include "agntctl/pipeline/staged_tree.h"
 
-#include "agntctl/pipeline/intent_options.h"
 
 #include <stdlib.h>
 
@@ -33,6 +32,9 @@ agntos::ProcessResult run_nix(const agntos::NixEnvironment& nix, const std::vect
                                        "not skip it. Install Nix (Debian: apt-get install nix-bin)");
   agntos::ProcessOptions options;
   options.timeout = kNixTimeout;
+  // The package list of a nixpkgs-sized set (120,000 names) is over 2 MB of JSON: the default
+  // cap of 1 MiB cut it off and propose failed with "package list is not valid JSON".
+  options.output_cap = size_t{64} << 20;
   nix.apply(options);
   return agntos::run_process(nix.command(argv), options);
 }
@@ -102,7 +104,7 @@ std::vector<std::string> check_module_paths(const agntos::Paths& paths, const ag
       }
       const auto near = index.suggestions(path);
       problems.push_back((paths.config_dir / file).string() + " sets " + name + ", which does not exist" +
-                         (near.empty() ? std::string(" (no option has a similar name)") : "; did you mean " + or_list(near) + "?"));
+                         (near.empty() ? std::string(" (no option has a similar name)") : "; did you mean " + agntos::or_list(near) + "?"));
     }
     notes.push_back(file + ": " + std::to_string(checked) + " option path(s) found");
   }

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
-#include "agntctl/pipeline/intent_options.h"
+#include "agntctl/propose/intent_options.h"
 
 #include <algorithm>
 
 #include "common/error.h"
+#include "common/nix_values.h"
 #include "common/option_type.h"
 #include "common/text.h"
 
@@ -13,6 +14,7 @@ namespace {
 using agntos::Errc;
 using agntos::Error;
 using agntos::Json;
+using agntos::or_list;
 using agntos::OptionsIndex;
 using agntos::PathMatch;
 
@@ -26,16 +28,10 @@ std::string did_you_mean(const OptionsIndex& index, const std::string& path) {
 // A short rendering of a value for the notes: 8080, "UTC", [ 443 80 ].
 std::string shown(const Json& value) {
   const std::string text = value.dump();
-  return text.size() > 60 ? text.substr(0, 57) + "..." : text;
+  return text.size() > 60 ? std::string(agntos::utf8_prefix(text, 57)) + "..." : text;
 }
 
 }  // namespace
-
-std::string or_list(const std::vector<std::string>& items) {
-  if (items.empty()) return "";
-  if (items.size() == 1) return items.front();
-  return agntos::join(std::vector<std::string>(items.begin(), items.end() - 1), ", ") + " or " + items.back();
-}
 
 std::string IntentOptions::check_path(const std::string& path) {
   const OptionsIndex& index = *m_options.index;
@@ -86,7 +82,7 @@ std::string IntentOptions::service_option(const std::string& service) {
   throw Error(Errc::validation, path + " does not exist" + did_you_mean(index, path));
 }
 
-std::string IntentOptions::resolve_phrase(const agntos::Intent& intent) {
+std::string IntentOptions::resolve_phrase(const Intent& intent) {
   const std::string words = intent.phrase;
   const std::string asked = intent.names.empty() ? "the " + words : intent.names.front();
   if (!m_options.index)
@@ -115,7 +111,7 @@ std::string IntentOptions::resolve_phrase(const agntos::Intent& intent) {
                                     ". Say which: set <option.path> <value>");
 }
 
-IntentOptions::Setting IntentOptions::setting(const agntos::Intent& intent, bool raw_nix, const ExistingValue& existing) {
+IntentOptions::Setting IntentOptions::setting(const Intent& intent, bool raw_nix, const ExistingValue& existing) {
   const std::string& value_text = intent.value;
   std::string path;
   if (!intent.phrase.empty() && m_options.index &&

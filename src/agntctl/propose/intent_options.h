@@ -23,8 +23,8 @@
 #include <vector>
 
 #include "agntctl/pipeline/options_source.h"
+#include "agntctl/propose/intent_grammar.h"
 #include "common/json.h"
-#include "common/nix_syntax.h"
 
 namespace agntctl {
 
@@ -42,20 +42,17 @@ public:
   // The list the option's own file in the tree sets now (JSON list), or null.
   using ExistingValue = std::function<agntos::Json(const std::string& path)>;
   // A `set` intent. `raw_nix`: the value is a --nix-expr expression (its type is left to the build).
-  Setting setting(const agntos::Intent& intent, bool raw_nix, const ExistingValue& existing);
+  Setting setting(const Intent& intent, bool raw_nix, const ExistingValue& existing);
 
   // What was checked, one line per intent, for the proposal's validation report.
   const std::vector<std::string>& notes() const { return m_notes; }
 
 private:
   std::string check_path(const std::string& path);
-  std::string resolve_phrase(const agntos::Intent& intent);
+  std::string resolve_phrase(const Intent& intent);
 
   const ReachableOptions& m_options;
   std::vector<std::string> m_notes;
 };
-
-// "a, b or c"
-std::string or_list(const std::vector<std::string>& items);
 
 }  // namespace agntctl

@@ -10,7 +10,7 @@
 #include "agntd/llm/offline/time_zones.h"
 #include "agntd/llm/offline/words.h"
 #include "common/error.h"
-#include "common/nix_syntax.h"
+#include "common/nix_names.h"
 #include "common/text.h"
 
 namespace agntd::offline {
