@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: MIT
-// models.toml (src/common/models_config.h). The input is the file. ModelsConfig::parse either
+// models.toml (src/common/models_config.h, src/agntctl/models_toml_editor.h). The input is the file. ModelsConfig::parse either
 // gives a config whose routes all name a profile and whose network profiles have an http(s)
 // endpoint and a model, or throws agntos::Error. The line editor behind 'agntctl model'
 // never fails on any text, leaves the text unchanged when it is asked to change nothing, and
 // turns a valid file into a valid file in which the profile it added serves the route it set.
 
+#include "agntctl/models_toml_editor.h"
 #include "common/error.h"
 #include "common/models_config.h"
 #include "fuzz_support.h"
 
 using agntos::ModelsConfig;
-using agntos::ModelsTomlEditor;
+using agntctl::ModelsTomlEditor;
 using agntos::ProviderKind;
 
 namespace {

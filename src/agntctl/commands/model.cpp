@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "agntctl/commands.h"
+#include "agntctl/models_toml_editor.h"
 #include "common/error.h"
 #include "common/file_lock.h"
 #include "common/files.h"
@@ -137,7 +138,7 @@ Output run_model(Invocation& inv) {
   agntos::FileLock lock(paths.config_lock(), agntos::default_lock_timeout(), "the config dir");
   const auto existing = agntos::read_file_if_exists(file);
   const ModelsConfig before = ModelsConfig::parse(existing.value_or(""), file.string());
-  agntos::ModelsTomlEditor editor(existing ? *existing : kNewFileHeader);
+  ModelsTomlEditor editor(existing ? *existing : kNewFileHeader);
 
   Output output;
   output.json = Json{{"action", action}, {"file", file.string()}, {"profile", nullptr}, {"task_class", nullptr},
