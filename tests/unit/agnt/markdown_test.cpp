@@ -11,6 +11,7 @@
 #include "common/files.h"
 #include "common/text.h"
 #include "support/agntctl_runner.h"
+#include "support/golden.h"
 
 namespace agnt {
 namespace {
@@ -22,15 +23,7 @@ std::string shown_escapes(const std::string& text) {
 }
 
 void expect_golden(const std::string& name, const std::string& actual) {
-  const auto path = agntos::testing::source_dir() / "tests/golden/agnt" / (name + ".txt");
-  const char* accept = std::getenv("AGNTOS_ACCEPT_GOLDEN");
-  if (accept && std::string_view(accept) == "1") {
-    agntos::write_file_atomic(path, actual, 0644, agntos::MakeParents::yes);
-    return;
-  }
-  const auto expected = agntos::read_file_if_exists(path);
-  ASSERT_TRUE(expected) << "missing golden file " << path << "; run with AGNTOS_ACCEPT_GOLDEN=1 to create it";
-  EXPECT_EQ(actual, *expected) << "output differs from " << path << " (AGNTOS_ACCEPT_GOLDEN=1 rewrites it)";
+  agntos::testing::expect_golden(agntos::testing::source_dir() / "tests/golden/agnt" / (name + ".txt"), actual);
 }
 
 // Both renderings of one document at 80 columns; the plain one never holds an ESC byte and

@@ -13,6 +13,7 @@
 #include "common/memory_scan.h"
 #include "common/text.h"
 #include "support/agntctl_runner.h"
+#include "support/golden.h"
 #include "support/temp_dir.h"
 
 namespace agntos {
@@ -38,16 +39,8 @@ std::string expect_error(Errc code, Body&& body) {
   return {};
 }
 
-// Compares with a golden file, or rewrites it when AGNTOS_ACCEPT_GOLDEN=1.
 void expect_golden(const std::string& actual, const std::filesystem::path& golden) {
-  const char* accept = std::getenv("AGNTOS_ACCEPT_GOLDEN");
-  if (accept && std::string(accept) == "1") {
-    write_file_atomic(golden, actual);
-    return;
-  }
-  const auto expected = read_file_if_exists(golden);
-  ASSERT_TRUE(expected) << golden << " is missing; run with AGNTOS_ACCEPT_GOLDEN=1 to create it";
-  EXPECT_EQ(actual, *expected) << "differs from " << golden << " (AGNTOS_ACCEPT_GOLDEN=1 accepts the new output)";
+  testing::expect_golden(golden, actual);
 }
 
 std::vector<std::string> entries(const MemoryDocument& document) {
