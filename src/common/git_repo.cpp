@@ -356,7 +356,32 @@ std::optional<std::string> GitRepo::parent_of(const std::string& commit) const {
 
 std::vector<CommitInfo> GitRepo::log(size_t limit) const {
   std::vector<CommitInfo> commits;
-  if (limit == 0 || !m_impl->head_oid()) return commits;
+  const auto head = m_impl->head_oid();
+  if (limit == 0 || !head) return commits;
+  // Every commit AgntOS makes has one parent, and then the topological order is the chain of
+  // first parents: each commit before it in that chain is a descendant of all the rest. So walk
+  // the chain and stop after `limit` commits (a topological revwalk reads the whole history
+  // first: 10,000 commits made every apply pay for all of them). A merge on the way, made by
+  // hand, falls back to the revwalk.
+  auto commit_info = [](const git_oid& oid, const git_commit* commit) {
+    const char* text = libgit2().git_commit_message(commit);
+    std::string message = text ? text : "";
+    while (!message.empty() && message.back() == '\n') message.pop_back();
+    return CommitInfo{hex(oid), std::move(message), static_cast<long long>(libgit2().git_commit_time(commit))};
+  };
+  bool linear = true;
+  for (std::optional<git_oid> oid = head; oid && commits.size() < limit;) {
+    const auto commit = m_impl->commit_by_id(*oid);
+    const unsigned parents = libgit2().git_commit_parentcount(commit.get());
+    if (parents > 1) {
+      linear = false;
+      break;
+    }
+    commits.push_back(commit_info(*oid, commit.get()));
+    oid = parents == 1 ? std::optional<git_oid>(*libgit2().git_commit_parent_id(commit.get(), 0)) : std::nullopt;
+  }
+  if (linear) return commits;
+  commits.clear();
   git_revwalk* raw = nullptr;
   check(libgit2().git_revwalk_new(&raw, m_impl->repo.get()), "cannot walk the history");
   const Owned<git_revwalk> walk(raw);
@@ -369,10 +394,7 @@ std::vector<CommitInfo> GitRepo::log(size_t limit) const {
     if (rc == GIT_ITEROVER) break;
     check(rc, "cannot walk the history");
     const auto commit = m_impl->commit_by_id(oid);
-    const char* text = libgit2().git_commit_message(commit.get());
-    std::string message = text ? text : "";
-    while (!message.empty() && message.back() == '\n') message.pop_back();
-    commits.push_back({hex(oid), std::move(message), static_cast<long long>(libgit2().git_commit_time(commit.get()))});
+    commits.push_back(commit_info(oid, commit.get()));
   }
   return commits;
 }

@@ -138,6 +138,33 @@ TEST(GitRepo, EmptyCommitsAreAllowedAndLogIsNewestFirst) {
   EXPECT_TRUE(repo.log(0).empty());
 }
 
+// log() walks first parents when the history is linear; a merge made by hand with git falls
+// back to libgit2's topological walk, which lists both branches, every child before its parents.
+TEST(GitRepo, LogOfAHistoryWithAMergeListsBothBranchesChildrenFirst) {
+  testing::TempDir dir;
+  auto repo = GitRepo::open_or_init(dir.path());
+  const auto base = repo.commit_module_tree("base");
+  git(dir.path(), {"checkout", "-q", "-b", "side"});
+  git(dir.path(), {"-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "--allow-empty", "-m", "side"});
+  const auto side = git(dir.path(), {"rev-parse", "HEAD"}).substr(0, 40);
+  git(dir.path(), {"checkout", "-q", "-"});
+  const auto main_commit = repo.commit_module_tree("main");
+  git(dir.path(), {"-c", "user.name=t", "-c", "user.email=t@t", "merge", "-q", "--no-ff", "-m", "merge", "side"});
+  const auto merge = *repo.head();
+  const auto log = repo.log(10);
+  ASSERT_EQ(log.size(), 5u);  // merge, main, side, base, the initial commit
+  EXPECT_EQ(log[0].id, merge);
+  auto position = [&](const std::string& id) {
+    for (size_t i = 0; i < log.size(); ++i)
+      if (log[i].id == id) return i;
+    return log.size();
+  };
+  EXPECT_LT(position(main_commit), position(base));
+  EXPECT_LT(position(side), position(base));
+  EXPECT_LT(position(base), log.size());
+  EXPECT_EQ(repo.log(1).front().id, merge);
+}
+
 TEST(GitRepo, DirtyTracksEditsAdditionsAndDeletions) {
   testing::TempDir dir;
   auto repo = GitRepo::open_or_init(dir.path());
