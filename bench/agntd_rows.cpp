@@ -10,6 +10,8 @@
 
 #include <chrono>
 #include <fstream>
+#include <algorithm>
+#include <cctype>
 #include <functional>
 #include <set>
 #include <sstream>
@@ -134,6 +136,31 @@ size_t mapped_libraries(pid_t pid) {
   return libraries.size();
 }
 
+// The mappings holding the most resident memory: "[heap] 1.2 MB, libcrypto.so.3 0.9 MB, ...".
+std::string largest_mappings(pid_t pid, size_t count) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/smaps");
+  std::map<std::string, long> rss_kb;
+  std::string line;
+  std::string current;
+  while (std::getline(in, line)) {
+    if (line.rfind("Rss:", 0) == 0) {
+      rss_kb[current] += std::strtol(line.c_str() + 4, nullptr, 10);
+    } else if (!line.empty() && std::isxdigit(static_cast<unsigned char>(line[0])) && line.find('-') < 17) {
+      const size_t name = line.find_first_of("/[");
+      current = name == std::string::npos ? "[anonymous]" : line.substr(name);
+      if (const size_t slash = current.rfind('/'); slash != std::string::npos && current[0] == '/') current = current.substr(slash + 1);
+    }
+  }
+  std::vector<std::pair<long, std::string>> sorted;
+  for (const auto& [name, kb] : rss_kb) sorted.emplace_back(kb, name);
+  std::sort(sorted.rbegin(), sorted.rend());
+  std::ostringstream out;
+  out.precision(2);
+  for (size_t i = 0; i < sorted.size() && i < count; ++i)
+    out << (i ? ", " : "") << sorted[i].second << " " << static_cast<double>(sorted[i].first) / 1024.0 << " MB";
+  return out.str();
+}
+
 void memory_figure(const std::string& what, pid_t pid, double limit_mb, const std::string& target) {
   Figure figure;
   figure.row = "agntd memory";
@@ -146,14 +173,14 @@ void memory_figure(const std::string& what, pid_t pid, double limit_mb, const st
   std::ostringstream note;
   note << "PSS " << static_cast<double>(status_kb(pid, "smaps_rollup", "Pss")) / 1024.0 << " MB, private dirty "
        << static_cast<double>(status_kb(pid, "smaps_rollup", "Private_Dirty")) / 1024.0 << " MB, "
-       << mapped_libraries(pid) << " shared libraries mapped";
+       << mapped_libraries(pid) << " shared libraries mapped; largest: " << largest_mappings(pid, 6);
   figure.note = note.str();
   print(figure);
 }
 
 std::string stub_models(const LlmStub& stub) {
   return "[default]\nprovider = \"openai\"\nendpoint = \"" + stub.base_url() +
-         "\"\nmodel = \"bench\"\napi_key_env = \"AGNTOS_BENCH_NO_KEY\"\nmax_tokens = 256\n";
+         "\"\nmodel = \"bench\"\nmax_tokens = 256\n";
 }
 
 void one_turn(Client& client, const std::string& prompt,

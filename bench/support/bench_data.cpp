@@ -144,13 +144,18 @@ fs::path history_config(const fs::path& data, size_t commits, size_t entries) {
   return cached(data / ("history-" + short_count(commits) + "-" + short_count(entries)), [&](const fs::path& dir) {
     fs::create_directories(dir / "packages");
     auto repo = GitRepo::open_or_init(dir);
+    // Packages of the demo set (nix/demo-pkgs: apply builds this tree) come and go, so the tree
+    // stays the size of a real one; ncdu is left to the benchmark's own applies.
+    const std::vector<std::string> demo = {"hello", "htop", "btop", "ripgrep", "fd",  "bat",  "jq",    "git",
+                                           "curl",  "wget", "vim",  "neovim",  "helix", "tmux", "tree", "fzf",
+                                           "nmap",  "file", "neofetch"};
     for (size_t i = 0; i < commits; ++i) {
-      // Forty packages come and go, so the tree stays the size of a real one.
-      const fs::path file = dir / "packages" / (kRealNames[i % 40] + ".nix");
+      const std::string& package = demo[i % demo.size()];
+      const fs::path file = dir / "packages" / (package + ".nix");
       if (fs::exists(file)) {
         fs::remove(file);
       } else {
-        write_file_atomic(file, "# Managed by AgntOS: install package " + kRealNames[i % 40] + "\n{ pkgs, ... }:\n{\n  environment.systemPackages = [ pkgs." + kRealNames[i % 40] + " ];\n}\n");
+        write_file_atomic(file, "# Managed by AgntOS: install package " + package + "\n{ pkgs, ... }:\n{\n  environment.systemPackages = [ pkgs." + package + " ];\n}\n");
       }
       repo.commit_module_tree("AgntOS: commit " + std::to_string(i));
     }
