@@ -30,7 +30,15 @@ ApprovalDecision ApprovalGate::ask(const std::string& request_id, uid_t owner, c
   m_owner = owner;
   m_decision.reset();
   lock.unlock();
-  announce();
+  try {
+    announce();
+  } catch (...) {
+    // Nobody was asked: the gate closes again so that the next request can be.
+    lock.lock();
+    m_pending.reset();
+    m_decision.reset();
+    throw;
+  }
   lock.lock();
   const auto deadline = std::chrono::steady_clock::now() + m_timeout;
   m_cv.wait_until(lock, deadline, [&] { return m_decision.has_value() || cancel.load(); });

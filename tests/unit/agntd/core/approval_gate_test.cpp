@@ -154,6 +154,16 @@ TEST(ApprovalGate, ShutdownDeniesThePendingRequestAndEveryLaterOne) {
   EXPECT_FALSE(announced) << "a closed gate must not show an approval request";
 }
 
+TEST(ApprovalGate, AnAnnouncementThatFailsAsksNobodyAndLeavesTheGateUsable) {
+  ApprovalGate gate(10s);
+  std::atomic<bool> cancel{false};
+  EXPECT_THROW(gate.ask("r-1", kOwner, cancel, [] { throw std::runtime_error("client gone"); }), std::runtime_error);
+  EXPECT_FALSE(gate.pending().has_value());
+  Asking asking(gate, "r-2");
+  gate.answer("r-2", kOwner, true);
+  EXPECT_TRUE(asking.decision().approved);
+}
+
 TEST(ApprovalGate, AYesInsideTheAnnouncementIsTaken) {
   // A client may answer as soon as it sees the request, before ask() starts to wait.
   ApprovalGate gate(10s);
