@@ -54,9 +54,10 @@ TEST(Tools, EveryGatedActionPlansTheAgntctlCommandItsGateNames) {
       const auto argv = tool.build(args, plan).args;
       EXPECT_NE(std::find(argv.begin(), argv.end(), std::string(tool.gate.drives)), argv.end()) << tool.name;
       EXPECT_NE(std::find(argv.begin(), argv.end(), "--plan"), argv.end()) << tool.name;
-      if (!tool.gate.action_key.empty())
+      if (!tool.gate.action_key.empty()) {
         EXPECT_NE(std::find(argv.begin(), argv.end(), args[std::string(tool.gate.action_key)].get<std::string>()),
                   argv.end()) << tool.name;
+      }
     }
   }
 }
