@@ -26,7 +26,7 @@ void check_request(const Request& request) {
     case RequestType::chat:
     case RequestType::legacy_prompt:
       FUZZ_CHECK(request.prompt && !agntos::trim(*request.prompt).empty());
-      check_line(agntd::to_line(agntd::turn_complete_message(*request.prompt)));
+      check_line(agntd::to_line(agntd::turn_complete_message(agntd::TurnResult{.content = *request.prompt})));
       break;
     case RequestType::approve:
     case RequestType::deny:
