@@ -68,6 +68,24 @@ TEST_F(AgntdConfirm, TheApprovalRequestSaysATimerWillRunAndTheDaemonConfirms) {
   EXPECT_EQ(entries_of("AutoRevert"), 0u);
 }
 
+// deploy-rs' magic rollback: the daemon is on the machine, so its own confirmation would prove
+// nothing about the user still reaching it. A client that never confirms (a script on the
+// socket) leaves the change to the watchdog.
+TEST_F(AgntdConfirm, AClientThatNeverConfirmsLeavesTheRevertToTheWatchdog) {
+  auto client = SocketClient(daemon->socket());
+  const auto approval = ask_rename(client);
+  client.send(Json{{"type", "approve"}, {"request_id", approval["request_id"]}});
+  std::vector<Json> seen;
+  client.expect("turn_complete", &seen);
+  EXPECT_EQ(entries_of("Confirm"), 0u) << "the daemon confirmed by itself: " << Json(seen).dump();
+  EXPECT_TRUE(fs::exists(env.config_dir() / ".agntos-confirm.json")) << Json(seen).dump();
+  const auto until = std::chrono::steady_clock::now() + 30s;
+  while (entries_of("AutoRevert") == 0 && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(entries_of("AutoRevert"), 1u) << Json(audit_entries(env)).dump();
+  EXPECT_EQ(entries_of("Confirm"), 0u);
+  EXPECT_FALSE(fs::exists(env.config_dir() / kHostname));
+}
+
 // SIGKILL of agntd once the timer is armed: the apply it started may finish or die with it, but
 // nothing confirms, and the watchdog puts the previous system back with no agntctl or agntd running.
 TEST_F(AgntdConfirm, KillingTheDaemonAfterTheActivationLeavesTheRevertToTheWatchdog) {
