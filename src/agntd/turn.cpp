@@ -88,16 +88,6 @@ ToolOutcome run_call(const llm::ToolCall& call, const Json& args, const TurnInpu
 
 }  // namespace
 
-std::string_view turn_end_name(TurnEnd end) {
-  switch (end) {
-    case TurnEnd::answered: return "answered";
-    case TurnEnd::stopped: return "stopped";
-    case TurnEnd::cancelled: return "cancelled";
-    case TurnEnd::failed: return "failed";
-  }
-  return "answered";
-}
-
 void TurnObserver::on_token(std::string_view, llm::Channel) {}
 void TurnObserver::on_tool_call(const llm::ToolCall&, const Json&) {}
 void TurnObserver::on_tool_result(const llm::ToolCall&, const ToolOutcome&) {}

@@ -65,7 +65,15 @@ struct TurnLimits {
 
 enum class TurnEnd { answered, stopped, cancelled, failed };
 // "answered", "stopped", "cancelled", "failed": the protocol's and the log's word for it.
-std::string_view turn_end_name(TurnEnd end);
+constexpr std::string_view turn_end_name(TurnEnd end) {
+  switch (end) {
+    case TurnEnd::answered: return "answered";
+    case TurnEnd::stopped: return "stopped";
+    case TurnEnd::cancelled: return "cancelled";
+    case TurnEnd::failed: return "failed";
+  }
+  return "answered";
+}
 
 struct TurnResult {
   TurnEnd end = TurnEnd::answered;
