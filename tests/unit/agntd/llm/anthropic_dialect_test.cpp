@@ -3,10 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-
-#include "support/scripted_llm_server.h"
-#include "unit/agntd/recording_sink.h"
+#include "support/llm_provider_fixture.h"
 
 namespace agntd::llm {
 namespace {
@@ -15,37 +12,11 @@ using agntos::ProviderKind;
 using agntos::testing::anthropic_stream;
 using agntos::testing::RequestExpectation;
 using agntos::testing::ScriptedAnswer;
-using agntos::testing::ScriptedLlmServer;
 using agntos::testing::ScriptStep;
-using testing::fast_options;
-using testing::RecordingSink;
-using testing::test_profile;
 
-constexpr const char* kKeyVariable = "AGNTOS_TEST_ANTHROPIC_KEY";
-constexpr const char* kKey = "sk-ant-test-k3y-value";
-
-class AnthropicDialect : public ::testing::Test {
+class AnthropicDialect : public testing::ProviderTest {
 protected:
-  void SetUp() override { ::setenv(kKeyVariable, kKey, 1); }
-  void TearDown() override {
-    ::unsetenv(kKeyVariable);
-    EXPECT_TRUE(server.failures().empty()) << server.failures().front();
-  }
-  HttpProvider provider() {
-    return HttpProvider(test_profile(ProviderKind::anthropic, server.base_url(), kKeyVariable),
-                             std::make_shared<CurlTransport>(), fast_options());
-  }
-  ChatRequest request() {
-    ChatRequest chat;
-    chat.messages = {Message{Role::system, "You manage NixOS.", {}, "", ""},
-                     Message{Role::user, "install htop", {}, "", ""}};
-    chat.tools = {ToolSchema{"inspect", "Show system state", Json{{"type", "object"}}}};
-    return chat;
-  }
-
-  ScriptedLlmServer server;
-  std::atomic<bool> cancel{false};
-  RecordingSink sink;
+  AnthropicDialect() : ProviderTest(ProviderKind::anthropic, "AGNTOS_TEST_ANTHROPIC_KEY", "sk-ant-test-k3y-value") {}
 };
 
 TEST_F(AnthropicDialect, TextAndToolUseSplitAcrossManyReadsAreAssembled) {
@@ -96,7 +67,7 @@ TEST_F(AnthropicDialect, RequestFollowsTheMessagesFormat) {
                                                                 {"/max_tokens", 512},
                                                                 {"/model", "scripted-model"}},
                                                 .headers_absent = {"Authorization"},
-                                                .header_equals = {{"x-api-key", kKey},
+                                                .header_equals = {{"x-api-key", key},
                                                                   {"anthropic-version", "2023-06-01"}}}));
   auto chat = request();
   chat.messages.push_back(Message{Role::assistant, "Checking.",
@@ -110,7 +81,7 @@ TEST_F(AnthropicDialect, RequestFollowsTheMessagesFormat) {
 
   const Json body = server.requests().at(0).json();
   EXPECT_EQ(body["tools"], Json::parse(R"([{"name":"inspect","description":"Show system state",
-      "input_schema":{"type":"object"}}])"));
+      "input_schema":{"type":"object","properties":{"target":{"type":"string"}}}}])"));
   const Json expected = Json::parse(R"json([
     {"role":"user","content":[{"type":"text","text":"install htop"}]},
     {"role":"assistant","content":[{"type":"text","text":"Checking."},
@@ -126,13 +97,9 @@ TEST_F(AnthropicDialect, AnErrorEventIsReportedWithItsType) {
   server.push(ScriptStep::events(
       "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":5}}}\n\n"
       "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"bad tools\"}}\n\n"));
-  try {
-    provider().chat(request(), sink, cancel);
-    FAIL() << "no error";
-  } catch (const LlmError& e) {
-    EXPECT_EQ(e.kind(), LlmFailure::endpoint);
-    EXPECT_NE(std::string(e.what()).find("invalid_request_error: bad tools"), std::string::npos) << e.what();
-  }
+  const auto error = failure_of(provider());
+  EXPECT_EQ(error.kind(), LlmFailure::endpoint);
+  EXPECT_NE(std::string(error.what()).find("invalid_request_error: bad tools"), std::string::npos) << error.what();
   EXPECT_EQ(server.requests().size(), 1u);
 }
 
@@ -147,13 +114,10 @@ TEST_F(AnthropicDialect, OverloadedBeforeAnyTokenIsRetried) {
 TEST_F(AnthropicDialect, MalformedToolInputIsAClearError) {
   server.push(ScriptStep::events(
       anthropic_stream(ScriptedAnswer{.tool_calls = {{"toolu_1", "inspect", R"({"target": "cpu")", 3}}})));
-  try {
-    provider().chat(request(), sink, cancel);
-    FAIL() << "no error";
-  } catch (const LlmError& e) {
-    EXPECT_EQ(e.kind(), LlmFailure::protocol);
-    EXPECT_NE(std::string(e.what()).find("tool input for inspect that is not valid JSON"), std::string::npos) << e.what();
-  }
+  const auto error = failure_of(provider());
+  EXPECT_EQ(error.kind(), LlmFailure::protocol);
+  EXPECT_NE(std::string(error.what()).find("tool input for inspect that is not valid JSON"), std::string::npos)
+      << error.what();
 }
 
 TEST_F(AnthropicDialect, ANonStreamedMessageIsUnderstood) {

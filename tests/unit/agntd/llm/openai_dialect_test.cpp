@@ -3,10 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-
-#include "support/scripted_llm_server.h"
-#include "unit/agntd/recording_sink.h"
+#include "support/llm_provider_fixture.h"
 
 namespace agntd::llm {
 namespace {
@@ -15,38 +12,12 @@ using agntos::ProviderKind;
 using agntos::testing::openai_stream;
 using agntos::testing::RequestExpectation;
 using agntos::testing::ScriptedAnswer;
-using agntos::testing::ScriptedLlmServer;
 using agntos::testing::ScriptStep;
-using testing::fast_options;
 using testing::RecordingSink;
-using testing::test_profile;
 
-constexpr const char* kKeyVariable = "AGNTOS_TEST_OPENAI_KEY";
-constexpr const char* kKey = "sk-test-0penai-k3y-value";
-
-class OpenAiDialect : public ::testing::Test {
+class OpenAiDialect : public testing::ProviderTest {
 protected:
-  void SetUp() override { ::setenv(kKeyVariable, kKey, 1); }
-  void TearDown() override {
-    ::unsetenv(kKeyVariable);
-    EXPECT_TRUE(server.failures().empty()) << server.failures().front();
-  }
-  HttpProvider provider(const std::string& key_env = kKeyVariable) {
-    return HttpProvider(test_profile(ProviderKind::openai, server.base_url(), key_env),
-                          std::make_shared<CurlTransport>(), fast_options());
-  }
-  ChatRequest request() {
-    ChatRequest chat;
-    chat.messages = {Message{Role::system, "You manage NixOS.", {}, "", ""},
-                     Message{Role::user, "install htop", {}, "", ""}};
-    chat.tools = {ToolSchema{"inspect", "Show system state",
-                             Json{{"type", "object"}, {"properties", {{"target", {{"type", "string"}}}}}}}};
-    return chat;
-  }
-
-  ScriptedLlmServer server;
-  std::atomic<bool> cancel{false};
-  RecordingSink sink;
+  OpenAiDialect() : ProviderTest(ProviderKind::openai, "AGNTOS_TEST_OPENAI_KEY", "sk-test-0penai-k3y-value") {}
 };
 
 TEST_F(OpenAiDialect, TextAndToolCallSplitAcrossManyReadsAreAssembled) {
@@ -78,7 +49,7 @@ TEST_F(OpenAiDialect, RequestFollowsTheChatCompletionsFormat) {
                                                                 {"/stream_options/include_usage", true},
                                                                 {"/model", "scripted-model"},
                                                                 {"/max_tokens", 512}},
-                                                .header_equals = {{"Authorization", std::string("Bearer ") + kKey}}}));
+                                                .header_equals = {{"Authorization", "Bearer " + key}}}));
   auto chat = request();
   chat.messages.push_back(Message{Role::assistant, "", {ToolCall{"call_1", "inspect", R"({"target":"cpu"})"}}, "", ""});
   chat.messages.push_back(Message{Role::tool, "4 cores", {}, "call_1", "inspect"});
@@ -97,15 +68,17 @@ TEST_F(OpenAiDialect, RequestFollowsTheChatCompletionsFormat) {
 TEST_F(OpenAiDialect, NoAuthorizationHeaderWithoutAKeyVariable) {
   server.push(ScriptStep::events(openai_stream(ScriptedAnswer{.text = {"ok"}}))
                   .expecting(RequestExpectation{.headers_absent = {"Authorization"}}));
-  EXPECT_EQ(provider("").chat(request(), sink, cancel).content, "ok");
+  auto keyless = profile();
+  keyless.api_key_env = "";
+  EXPECT_EQ(provider(keyless).chat(request(), sink, cancel).content, "ok");
 }
 
 TEST_F(OpenAiDialect, ToolsAreLeftOutWhenTheProfileSaysTheModelHasNone) {
   server.push(ScriptStep::events(openai_stream(ScriptedAnswer{.text = {"ok"}})));
-  auto profile = test_profile(ProviderKind::openai, server.base_url());
-  profile.supports_tools = false;
-  profile.temperature = 0.25;
-  HttpProvider(profile, std::make_shared<CurlTransport>(), fast_options()).chat(request(), sink, cancel);
+  auto no_tools = profile();
+  no_tools.supports_tools = false;
+  no_tools.temperature = 0.25;
+  provider(no_tools).chat(request(), sink, cancel);
   const Json body = server.requests().at(0).json();
   EXPECT_FALSE(body.contains("tools"));
   EXPECT_EQ(body["temperature"], 0.25);
@@ -180,14 +153,10 @@ TEST_F(OpenAiDialect, AServerThatDoesNotStreamIsUnderstood) {
 
 TEST_F(OpenAiDialect, AnErrorInsideTheStreamIsReported) {
   server.push(ScriptStep::events("data: {\"error\":{\"message\":\"model overloaded\",\"type\":\"server_error\"}}\n\n"));
-  try {
-    provider().chat(request(), sink, cancel);
-    FAIL() << "no error";
-  } catch (const LlmError& e) {
-    EXPECT_EQ(e.kind(), LlmFailure::endpoint);
-    EXPECT_NE(std::string(e.what()).find("model overloaded"), std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find(server.base_url()), std::string::npos) << e.what();
-  }
+  const auto error = failure_of(provider());
+  EXPECT_EQ(error.kind(), LlmFailure::endpoint);
+  EXPECT_NE(std::string(error.what()).find("model overloaded"), std::string::npos) << error.what();
+  EXPECT_NE(std::string(error.what()).find(server.base_url()), std::string::npos) << error.what();
 }
 
 }  // namespace

@@ -1,15 +1,13 @@
 // SPDX-License-Identifier: MIT
 // Failures of the HTTP exchange, through the real providers, libcurl and the scripted server:
 // retries, timeouts, cancellation, broken streams, and that the API key never shows.
+#include "agntd/llm/retry.h"
+
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <thread>
 
-#include "agntd/llm/http_provider.h"
-#include "agntd/llm/retry.h"
-#include "support/scripted_llm_server.h"
-#include "unit/agntd/recording_sink.h"
+#include "support/llm_provider_fixture.h"
 
 namespace agntd::llm {
 namespace {
@@ -20,50 +18,16 @@ using agntos::testing::anthropic_stream;
 using agntos::testing::openai_stream;
 using agntos::testing::refused_base_url;
 using agntos::testing::ScriptedAnswer;
-using agntos::testing::ScriptedLlmServer;
 using agntos::testing::ScriptStep;
 using testing::fast_options;
-using testing::RecordingSink;
-using testing::test_profile;
 
-constexpr const char* kKeyVariable = "AGNTOS_TEST_RETRY_KEY";
 constexpr const char* kKey = "sk-s3cret-never-print-me";
 
 using Clock = std::chrono::steady_clock;
 
-class LlmRetryTest : public ::testing::Test {
+class LlmRetryTest : public testing::ProviderTest {
 protected:
-  void SetUp() override { ::setenv(kKeyVariable, kKey, 1); }
-  void TearDown() override { ::unsetenv(kKeyVariable); }
-
-  std::unique_ptr<Provider> openai(const std::string& endpoint, ProviderOptions options = fast_options()) {
-    return std::make_unique<HttpProvider>(test_profile(ProviderKind::openai, endpoint, kKeyVariable),
-                                            std::make_shared<CurlTransport>(), options);
-  }
-  std::unique_ptr<Provider> anthropic(const std::string& endpoint) {
-    return std::make_unique<HttpProvider>(test_profile(ProviderKind::anthropic, endpoint, kKeyVariable),
-                                               std::make_shared<CurlTransport>(), fast_options());
-  }
-  static ChatRequest request() {
-    ChatRequest chat;
-    chat.messages = {Message{Role::user, "hello", {}, "", ""}};
-    return chat;
-  }
-  // The LlmError chat() throws (fails the test when it returns instead).
-  LlmError failure_of(Provider& provider) {
-    try {
-      provider.chat(request(), sink, cancel);
-    } catch (const LlmError& e) {
-      EXPECT_EQ(std::string(e.what()).find(kKey), std::string::npos) << "the key leaked: " << e.what();
-      return e;
-    }
-    ADD_FAILURE() << "chat() did not fail";
-    return LlmError(LlmFailure::config, "none");
-  }
-
-  ScriptedLlmServer server;
-  std::atomic<bool> cancel{false};
-  RecordingSink sink;
+  LlmRetryTest() : ProviderTest(ProviderKind::openai, "AGNTOS_TEST_RETRY_KEY", kKey) {}
 };
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
@@ -98,7 +62,7 @@ TEST_F(LlmRetryTest, RateLimitIsRetriedAfterTheRetryAfterDelay) {
   server.push(ScriptStep::error(429, "rate limited").with_header("Retry-After", "1"));
   server.push(ScriptStep::events(openai_stream(ScriptedAnswer{.text = {"after ", "waiting"}})));
   const auto started = Clock::now();
-  const auto response = openai(server.base_url())->chat(request(), sink, cancel);
+  const auto response = provider().chat(request(), sink, cancel);
   EXPECT_EQ(response.content, "after waiting");
   EXPECT_GE(Clock::now() - started, 950ms);
   EXPECT_EQ(server.requests().size(), 2u);
@@ -106,7 +70,7 @@ TEST_F(LlmRetryTest, RateLimitIsRetriedAfterTheRetryAfterDelay) {
 
 TEST_F(LlmRetryTest, ARetryAfterLongerThanTheCapFailsAtOnceSayingWhen) {
   server.push(ScriptStep::error(429, "quota exceeded").with_header("Retry-After", "3600"));
-  const auto error = failure_of(*openai(server.base_url()));
+  const auto error = failure_of(provider());
   EXPECT_TRUE(contains(error.what(), "returned 429: quota exceeded")) << error.what();
   EXPECT_TRUE(contains(error.what(), "retry after 3600 s")) << error.what();
   EXPECT_EQ(server.requests().size(), 1u);
@@ -115,13 +79,13 @@ TEST_F(LlmRetryTest, ARetryAfterLongerThanTheCapFailsAtOnceSayingWhen) {
 TEST_F(LlmRetryTest, ServerErrorsAreRetriedThenSucceed) {
   for (int i = 0; i < 3; ++i) server.push(ScriptStep::error(500 + i, "busy"));
   server.push(ScriptStep::events(openai_stream(ScriptedAnswer{.text = {"third time lucky"}})));
-  EXPECT_EQ(openai(server.base_url())->chat(request(), sink, cancel).content, "third time lucky");
+  EXPECT_EQ(provider().chat(request(), sink, cancel).content, "third time lucky");
   EXPECT_EQ(server.requests().size(), 4u);
 }
 
 TEST_F(LlmRetryTest, ServerErrorsAfterThreeRetriesFailWithAClearError) {
   for (int i = 0; i < 4; ++i) server.push(ScriptStep::error(500, "internal trouble"));
-  const auto error = failure_of(*openai(server.base_url()));
+  const auto error = failure_of(provider());
   EXPECT_EQ(error.kind(), LlmFailure::http_status);
   EXPECT_EQ(error.http_status(), 500);
   EXPECT_EQ(std::string(error.what()), "LLM endpoint " + server.base_url() +
@@ -132,14 +96,16 @@ TEST_F(LlmRetryTest, ServerErrorsAfterThreeRetriesFailWithAClearError) {
 
 TEST_F(LlmRetryTest, ClientErrorsAreNotRetried) {
   server.push(ScriptStep::error(400, "unknown model"));
-  const auto error = failure_of(*anthropic(server.base_url()));
+  const auto error = failure_of(provider(profile(ProviderKind::anthropic)));
   EXPECT_EQ(std::string(error.what()), "LLM endpoint " + server.base_url() + "/messages returned 400: unknown model");
   EXPECT_EQ(server.requests().size(), 1u);
 }
 
 TEST_F(LlmRetryTest, ARefusedConnectionIsRetriedThenNamed) {
-  const std::string url = refused_base_url();
-  const auto error = failure_of(*openai(url));
+  auto refused = profile();
+  refused.endpoint = refused_base_url();
+  const std::string url = refused.endpoint;
+  const auto error = failure_of(provider(refused));
   EXPECT_EQ(error.kind(), LlmFailure::connect);
   EXPECT_TRUE(contains(error.what(), "cannot connect to LLM endpoint " + url + "/chat/completions")) << error.what();
   EXPECT_TRUE(contains(error.what(), "(after 4 attempts)")) << error.what();
@@ -149,7 +115,7 @@ TEST_F(LlmRetryTest, AConnectionDroppedAfterTokensFailsWithoutRetry) {
   const std::string stream = openai_stream(ScriptedAnswer{.text = {"partial ", "answer ", "that ", "never ", "ends"}});
   server.push(ScriptStep::events(stream).drop_after(stream.find("that")));
   server.push(ScriptStep::events(openai_stream(ScriptedAnswer{.text = {"must not be requested"}})));
-  const auto error = failure_of(*openai(server.base_url()));
+  const auto error = failure_of(provider());
   EXPECT_EQ(error.kind(), LlmFailure::broken);
   EXPECT_TRUE(contains(error.what(), "the connection to LLM endpoint " + server.base_url() +
                                          "/chat/completions broke mid-response"))
@@ -162,14 +128,14 @@ TEST_F(LlmRetryTest, AConnectionDroppedBeforeAnyTokenIsRetried) {
   const std::string stream = openai_stream(ScriptedAnswer{.text = {"hello"}});
   server.push(ScriptStep::events(stream).drop_after(20));  // inside the role-only first chunk
   server.push(ScriptStep::events(stream));
-  EXPECT_EQ(openai(server.base_url())->chat(request(), sink, cancel).content, "hello");
+  EXPECT_EQ(provider().chat(request(), sink, cancel).content, "hello");
   EXPECT_EQ(server.requests().size(), 2u);
 }
 
 TEST_F(LlmRetryTest, AStreamThatEndsEarlyIsAClearError) {
   // A clean end of the body without [DONE] or finish_reason, after tokens were shown.
   server.push(ScriptStep::events("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"cut\"}}]}\n\n"));
-  const auto error = failure_of(*openai(server.base_url()));
+  const auto error = failure_of(provider());
   EXPECT_EQ(error.kind(), LlmFailure::broken);
   EXPECT_TRUE(contains(error.what(), "ended the response before it was complete")) << error.what();
 }
@@ -177,7 +143,7 @@ TEST_F(LlmRetryTest, AStreamThatEndsEarlyIsAClearError) {
 TEST_F(LlmRetryTest, MalformedJsonInTheStreamIsAClearError) {
   server.push(ScriptStep::events("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"ok\"}}]}\n\n"
                                  "data: {\"choices\": [ this is not json\n\n"));
-  const auto error = failure_of(*openai(server.base_url()));
+  const auto error = failure_of(provider());
   EXPECT_EQ(error.kind(), LlmFailure::protocol);
   EXPECT_TRUE(contains(error.what(), "LLM endpoint " + server.base_url() +
                                          "/chat/completions sent malformed JSON in its event stream: {\"choices\": [ this"))
@@ -186,7 +152,7 @@ TEST_F(LlmRetryTest, MalformedJsonInTheStreamIsAClearError) {
 
 TEST_F(LlmRetryTest, MalformedJsonFromAnthropicIsAClearError) {
   server.push(ScriptStep::events("event: message_start\ndata: {not json}\n\n"));
-  const auto error = failure_of(*anthropic(server.base_url()));
+  const auto error = failure_of(provider(profile(ProviderKind::anthropic)));
   EXPECT_EQ(error.kind(), LlmFailure::protocol);
   EXPECT_TRUE(contains(error.what(), "malformed JSON")) << error.what();
 }
@@ -194,7 +160,7 @@ TEST_F(LlmRetryTest, MalformedJsonFromAnthropicIsAClearError) {
 TEST_F(LlmRetryTest, AnEventWithValuesOfTheWrongTypeIsAClearError) {
   server.push(ScriptStep::events("event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":\"zero\","
                                  "\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n"));
-  const auto error = failure_of(*anthropic(server.base_url()));
+  const auto error = failure_of(provider(profile(ProviderKind::anthropic)));
   EXPECT_EQ(error.kind(), LlmFailure::protocol);
   EXPECT_TRUE(contains(error.what(), "sent an event the daemon cannot read")) << error.what();
 }
@@ -202,7 +168,7 @@ TEST_F(LlmRetryTest, AnEventWithValuesOfTheWrongTypeIsAClearError) {
 TEST_F(LlmRetryTest, NullUsageCountsAreReadAsZero) {
   server.push(ScriptStep::events("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"},\"finish_reason\":\"stop\"}],"
                                  "\"usage\":{\"prompt_tokens\":null,\"completion_tokens\":2}}\n\ndata: [DONE]\n\n"));
-  const auto response = openai(server.base_url())->chat(request(), sink, cancel);
+  const auto response = provider().chat(request(), sink, cancel);
   EXPECT_EQ(response.usage, (Usage{0, 2}));
 }
 
@@ -215,7 +181,7 @@ TEST_F(LlmRetryTest, CancelDuringAStalledStreamReturnsPromptly) {
     cancel = true;
   });
   const auto started = Clock::now();
-  const auto response = openai(server.base_url())->chat(request(), sink, cancel);
+  const auto response = provider().chat(request(), sink, cancel);
   const auto elapsed = Clock::now() - started;
   canceller.join();
   EXPECT_EQ(response.finish_reason, "cancelled");
@@ -231,7 +197,7 @@ TEST_F(LlmRetryTest, CancelDuringTheBackoffReturnsPromptly) {
     cancel = true;
   });
   const auto started = Clock::now();
-  const auto response = openai(server.base_url())->chat(request(), sink, cancel);
+  const auto response = provider().chat(request(), sink, cancel);
   canceller.join();
   EXPECT_EQ(response.finish_reason, "cancelled");
   EXPECT_LT(Clock::now() - started, 1500ms);
@@ -243,7 +209,7 @@ TEST_F(LlmRetryTest, AStalledStreamTimesOut) {
   auto options = fast_options();
   options.idle_timeout = 300ms;
   const auto started = Clock::now();
-  const auto error = failure_of(*openai(server.base_url(), options));
+  const auto error = failure_of(provider(profile(), options));
   EXPECT_EQ(error.kind(), LlmFailure::timeout);
   EXPECT_EQ(error.code(), agntos::Errc::timeout);
   EXPECT_TRUE(contains(error.what(), "stopped sending (no data for 300 ms)")) << error.what();
@@ -253,22 +219,22 @@ TEST_F(LlmRetryTest, AStalledStreamTimesOut) {
 TEST_F(LlmRetryTest, TheKeyIsSentButNeverAppearsInAnError) {
   // An endpoint that echoes the key it was given, as some do in their 401 message.
   server.push(ScriptStep::error(401, std::string("Incorrect API key provided: ") + kKey));
-  const auto error = failure_of(*openai(server.base_url()));
+  const auto error = failure_of(provider());
   EXPECT_EQ(server.requests().at(0).header("Authorization"), std::string("Bearer ") + kKey);
   EXPECT_EQ(std::string(error.what()), "LLM endpoint " + server.base_url() +
                                            "/chat/completions returned 401: Incorrect API key provided: [redacted]");
 
   server.push(ScriptStep::error(403, std::string("key ") + kKey + " is disabled"));
-  const auto anthropic_error = failure_of(*anthropic(server.base_url()));
+  const auto anthropic_error = failure_of(provider(profile(ProviderKind::anthropic)));
   EXPECT_EQ(server.requests().at(1).header("x-api-key"), kKey);
   EXPECT_TRUE(contains(anthropic_error.what(), "returned 403: key [redacted] is disabled")) << anthropic_error.what();
 }
 
 TEST_F(LlmRetryTest, AnUnsetKeyVariableIsNamedWithoutAnyValue) {
-  ::unsetenv(kKeyVariable);
-  const auto error = failure_of(*openai(server.base_url()));
+  ::unsetenv(key_variable.c_str());
+  const auto error = failure_of(provider());
   EXPECT_EQ(error.kind(), LlmFailure::config);
-  EXPECT_TRUE(contains(error.what(), std::string("the environment variable ") + kKeyVariable)) << error.what();
+  EXPECT_TRUE(contains(error.what(), "the environment variable " + key_variable)) << error.what();
   EXPECT_TRUE(server.requests().empty());
 }
 
