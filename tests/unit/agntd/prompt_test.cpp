@@ -8,26 +8,102 @@
 #include "agntd/tools.h"
 #include "common/files.h"
 #include "common/proposal.h"
+#include "common/text.h"
+#include "support/agntctl_runner.h"
+#include "support/llm_provider_fixture.h"
 #include "support/temp_dir.h"
 
 namespace agntd {
 namespace {
 
-// SPEC §10: the fixed prompt (rules + ten schemas) under 1,000 tokens counted as bytes/4, and
-// the per-request system snapshot under 300 bytes. The figures are printed for docs/prompt.md.
-TEST(Prompt, FixedPartAndSnapshotStayWithinTheirBudgets) {
-  const size_t rules = prompt_rules().size();
-  const size_t schemas = tool_schemas_bytes();
-  const size_t fixed = fixed_prompt_bytes();
-  const std::string snapshot = system_snapshot_text();
-  std::cout << "[prompt size] rules " << rules << " bytes, ten schemas " << schemas << " bytes, fixed part " << fixed
-            << " bytes = " << (fixed + 3) / 4 << " tokens (bytes/4); system snapshot " << snapshot.size() << " bytes\n"
-            << snapshot << "\n";
-  agntos::testing::TempDir dir;
-  const auto skills = skill_index_text(agntos::Paths::from_environment(dir.path()));
-  std::cout << "[prompt size] skill index of the shipped skills " << skills.size() << " bytes\n";
-  EXPECT_EQ(fixed, rules + schemas);
+using agntos::testing::openai_stream;
+using agntos::testing::ScriptedAnswer;
+using agntos::testing::ScriptStep;
+
+// The rules as docs/prompt.md states them (its "## The rules" block), read from disk.
+std::string documented_rules() {
+  const auto doc = agntos::read_file(agntos::testing::source_dir() / "docs/prompt.md");
+  const size_t heading = doc.find("## The rules\n");
+  const size_t start = doc.find("```\n", heading);
+  const size_t end = doc.find("```", start + 4);
+  if (heading == std::string::npos || start == std::string::npos || end == std::string::npos) return "";
+  return doc.substr(start + 4, end - start - 4);
+}
+
+// The prompt as a real provider sends it: the request body the scripted server received.
+class PromptSize : public llm::testing::ProviderTest {
+protected:
+  PromptSize() : ProviderTest(agntos::ProviderKind::openai, "AGNTOS_TEST_PROMPT_KEY", "sk-prompt-size") {}
+  Json body_sent(const llm::ChatRequest& chat) {
+    server.push(ScriptStep::events(openai_stream(ScriptedAnswer{.text = {"ok"}})));
+    provider().chat(chat, sink, cancel);
+    return server.requests().at(0).json();
+  }
+};
+
+// SPEC §10: the fixed prompt (rules + ten schemas) under 1,000 tokens counted as bytes/4. The
+// bytes are counted here from what goes on the wire, without the code that reports them: the
+// system message of a request with no other section, and each tool of the request's `tools` as
+// compact {"name","description","parameters"}. The figures are printed for docs/prompt.md.
+TEST_F(PromptSize, FixedPartCountedOnTheWireStaysUnderItsBudgetAndMatchesWhatTheDaemonReports) {
+  llm::ChatRequest chat;
+  chat.messages = {llm::Message{llm::Role::system, system_prompt(PromptSections{}), {}, "", ""},
+                   llm::Message{llm::Role::user, "hello", {}, "", ""}};
+  chat.tools = tool_schemas();
+  const Json body = body_sent(chat);
+  const auto rules = body["messages"][0]["content"].get<std::string>();
+  ASSERT_EQ(body["tools"].size(), 10u);
+  size_t schemas = 0;
+  for (const auto& tool : body["tools"]) {
+    const auto& function = tool["function"];
+    schemas += Json{{"name", function["name"]}, {"description", function["description"]},
+                    {"parameters", function["parameters"]}}
+                   .dump()
+                   .size();
+  }
+  const size_t fixed = rules.size() + schemas;
+  std::cout << "[prompt size] rules " << rules.size() << " bytes, ten schemas " << schemas << " bytes, fixed part "
+            << fixed << " bytes = " << (fixed + 3) / 4 << " tokens (bytes/4); OpenAI tools array "
+            << body["tools"].dump().size() << " bytes\n";
+  EXPECT_EQ(rules, documented_rules()) << "docs/prompt.md shows other rules than the daemon sends";
+  EXPECT_EQ(prompt_rules().size(), rules.size());
+  EXPECT_EQ(tool_schemas_bytes(), schemas);
+  EXPECT_EQ(fixed_prompt_bytes(), fixed);
   EXPECT_LT(fixed, 4000u);
+}
+
+// The skill index costs one "name: description" line per skill: counted here from the front
+// matter of skills/*/SKILL.md, read from disk.
+TEST(Prompt, SkillIndexOfTheShippedSkillsIsOneLinePerSkillFile) {
+  size_t expected = 0;
+  size_t skills = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(agntos::testing::source_dir() / "skills")) {
+    if (!std::filesystem::exists(entry.path() / "SKILL.md")) continue;
+    std::string name;
+    std::string description;
+    for (const auto& line : agntos::split_lines(agntos::read_file(entry.path() / "SKILL.md"))) {
+      if (line.starts_with("name: ") && name.empty()) name = line.substr(6);
+      if (line.starts_with("description: ") && description.empty()) description = line.substr(13);
+    }
+    expected += name.size() + 2 + description.size() + 1;
+    ++skills;
+  }
+  agntos::testing::TempDir dir;
+  ::setenv("XDG_CONFIG_HOME", (dir.path() / "xdg").c_str(), 1);
+  ::setenv("AGNTOS_DATA_DIR", agntos::testing::source_dir().c_str(), 1);
+  const auto paths = agntos::Paths::from_environment(dir.path());
+  ::unsetenv("XDG_CONFIG_HOME");
+  ::unsetenv("AGNTOS_DATA_DIR");
+  const auto index = skill_index_text(paths);
+  std::cout << "[prompt size] skill index of the " << skills << " shipped skills " << index.size() << " bytes\n";
+  EXPECT_EQ(skills, 6u);
+  EXPECT_EQ(index.size(), expected) << index;
+}
+
+// SPEC §10: the per-request system snapshot under 300 bytes.
+TEST(Prompt, SystemSnapshotStaysUnderItsBudget) {
+  const std::string snapshot = system_snapshot_text();
+  std::cout << "[prompt size] system snapshot " << snapshot.size() << " bytes\n" << snapshot << "\n";
   EXPECT_LE(snapshot.size(), 300u);
   EXPECT_FALSE(snapshot.empty());
 }
