@@ -2,19 +2,26 @@
 #pragma once
 // What every agntctl command sees and returns.
 //
-// A command parses its own options with CLI11 through Invocation::parse (which adds the
-// options every command shares: --json, --config-dir, --help), does its work, and returns an
-// Output: a JSON object for --json and the text a person reads otherwise. The dispatcher
-// prints one or the other, so every command supports --json the same way.
+// The command table (command_table.cpp) says, per command and per action, what it needs (the
+// config dir, the settings, the config lock, crash recovery first) and whether it needs the
+// human's yes. A command parses its own options with CLI11 through Invocation::parse, which adds
+// the options every command shares and provides what the table declares; it does its work and
+// returns an Output: a JSON object for --json and the text a person reads otherwise. The
+// dispatcher prints one or the other, so every command supports --json the same way.
 
 #include <CLI/CLI.hpp>
 
 #include <optional>
+#include <span>
+#include <string_view>
 #include <string>
 #include <vector>
 
+#include "agntctl/approval.h"
 #include "common/json.h"
+#include "common/file_lock.h"
 #include "common/paths.h"
+#include "common/settings.h"
 
 namespace agntctl {
 
@@ -26,33 +33,82 @@ struct Output {
   int exit_status = 0;
 };
 
-enum class Mutates { no, yes };          // writes files or runs commands (recovers a journal first)
-enum class Confirmation { no, yes };     // needs the human's yes (SPEC §3)
+// What a command (or one of its actions) needs before its own code runs. The command table
+// declares it; Invocation::parse provides it right after the arguments parse, in this order:
+// root gained (the whole run again through sudo, elevation.h), the config dir checked, the lock
+// taken, an interrupted transaction recovered, the settings loaded.
+enum class Need : unsigned {
+  none = 0,
+  root = 1u << 4,        // changes root-owned state: through sudo when [rebuild] privilege says so
+  config_dir = 1u << 0,  // the config dir exists (else a clear error naming the fix)
+  lock = 1u << 1,        // the config lock is held until the command returns: Invocation::lock()
+                         // (its file is in the config dir, created when the action does not need it)
+  recovery = 1u << 2,    // a transaction interrupted by a crash is finished or reverted first
+  settings = 1u << 3,    // agntos.toml is loaded once: Invocation::settings()
+};
+constexpr Need operator|(Need a, Need b) { return Need(unsigned(a) | unsigned(b)); }
+constexpr bool has(Need set, Need one) { return (unsigned(set) & unsigned(one)) != 0; }
+
+// Everything a change of the config tree or the system needs.
+inline constexpr Need kChanges = Need::root | Need::recovery | Need::config_dir | Need::settings | Need::lock;
+
+// Whether an action needs the human's yes (SPEC §3.2 step 2, §4 promise 1). Only an action that
+// asks has --yes and --approved-by, and only it can obtain the Approval a transaction takes.
+enum class Confirmation { no, yes };
+
+struct ActionSpec {
+  const char* name;  // the command's first positional word; "" for a command without actions
+  Need needs;
+  Confirmation confirmation;
+};
+
+struct CommandSpec;
 
 class Invocation {
 public:
-  Invocation(std::string command, Mutates mutates, std::vector<std::string> args, bool json,
+  Invocation(const CommandSpec& command, std::vector<std::string> args, bool json,
              std::optional<std::string> config_dir)
-      : m_command(std::move(command)), m_mutates(mutates), m_args(std::move(args)), m_json(json),
-        m_config_dir(std::move(config_dir)) {}
+      : m_command(command), m_args(std::move(args)), m_json(json), m_config_dir(std::move(config_dir)) {}
 
-  // Adds the shared options to `app` and parses the arguments. --help prints the help and
-  // ends the command with exit 0; a bad command line throws Error(Errc::usage). For a
-  // command that mutates, a transaction interrupted by a crash is then finished or reverted.
+  // For a command with actions: adds the action positional (the table's words, the first the
+  // default) to `app`; call it before adding the command's own positionals. The returned word is
+  // the chosen action once parse() has run.
+  const std::string& add_action(CLI::App& app, const std::string& description);
+
+  // Adds the shared options to `app` (--json, --config-dir, --help; --yes and --approved-by when
+  // an action asks) and parses the arguments. --help prints the help and ends the command with
+  // exit 0; a bad command line throws Error(Errc::usage). Then provides what the table says the
+  // chosen action needs (Need, in its order).
   void parse(CLI::App& app);
 
-  const std::string& command() const { return m_command; }
   bool json() const { return m_json; }
   // Paths with --config-dir applied; valid after parse().
   const agntos::Paths& paths();
+  // agntos.toml; valid after parse() for an action that declares Need::settings.
+  const agntos::Settings& settings() const;
+  // The config lock; valid after parse() for an action that declares Need::lock.
+  agntos::FileLock& lock();
+
+  // The human's yes for this action: --yes (with --approved-by: who approved, e.g. "client:1000"
+  // from agntd), or, on a terminal, `details` (the diff: control characters shown, never obeyed)
+  // and `question` answered y/yes (default No). Anything else, or no terminal, throws
+  // Error(Errc::not_confirmed). Throws std::logic_error for an action the table says does not ask.
+  Approval confirm(const std::string& question, const std::string& details);
 
 private:
-  std::string m_command;
-  Mutates m_mutates;
+  const ActionSpec& action() const;
+  void provide(const ActionSpec& action);
+
+  const CommandSpec& m_command;
   std::vector<std::string> m_args;
   bool m_json;
   std::optional<std::string> m_config_dir;
   std::optional<agntos::Paths> m_paths;
+  std::string m_action;
+  bool m_yes = false;
+  std::optional<std::string> m_approved_by;
+  std::optional<agntos::Settings> m_settings;
+  std::optional<agntos::FileLock> m_lock;
 };
 
 // Thrown by Invocation::parse after printing --help; the dispatcher turns it into exit 0.
@@ -62,9 +118,12 @@ struct CommandSpec {
   const char* name;
   const char* alias;  // nullptr when none
   const char* summary;
-  Mutates mutates;
-  Confirmation confirmation;
+  std::span<const ActionSpec> actions;  // one unnamed action, or the named ones (the first is the default)
   Output (*run)(Invocation&);
+
+  bool has_actions() const { return actions.size() > 1 || *actions.front().name != '\0'; }
+  const ActionSpec* find_action(std::string_view word) const;
+  bool asks() const;  // some action needs the human's yes
 };
 
 }  // namespace agntctl

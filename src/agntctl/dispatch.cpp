@@ -4,7 +4,6 @@
 #include <vector>
 
 #include "agntctl/command_table.h"
-#include "agntctl/pipeline/transaction.h"
 #include "common/error.h"
 #include "common/text.h"
 
@@ -18,6 +17,16 @@ namespace {
 using agntos::Errc;
 using agntos::Error;
 
+// " [asks for confirmation]", or which actions ask: " [undo, generation ask for confirmation]".
+std::string asks_note(const CommandSpec& command) {
+  if (!command.asks()) return "";
+  if (!command.has_actions()) return " [asks for confirmation]";
+  std::vector<std::string> asking;
+  for (const auto& action : command.actions)
+    if (action.confirmation == Confirmation::yes) asking.emplace_back(action.name);
+  return " [" + agntos::join(asking, ", ") + (asking.size() == 1 ? " asks" : " ask") + " for confirmation]";
+}
+
 void print_usage(std::ostream& out) {
   out << "agntctl " AGNTOS_VERSION " - the AgntOS system tools\n\n"
       << "Usage: agntctl [--json] [--config-dir DIR] <command> [args...]\n\nCommands:\n";
@@ -25,47 +34,13 @@ void print_usage(std::ostream& out) {
     std::string name = command.name;
     if (command.alias) name += std::string(" (") + command.alias + ")";
     out << "  " << name << std::string(name.size() < 24 ? 24 - name.size() : 1, ' ') << command.summary
-        << (command.confirmation == Confirmation::yes ? " [asks for confirmation]" : "") << "\n";
+        << asks_note(command) << "\n";
   }
   out << "\nRun 'agntctl <command> --help' for a command's options. Exit codes: 0 ok, 1 failed,\n"
          "2 usage error, 3 refused, 4 conflict. Environment: AGNTOS_CONFIG_DIR, AGNTOS_STATE_DIR.\n";
 }
 
 }  // namespace
-
-void Invocation::parse(CLI::App& app) {
-  bool json_flag = false;
-  std::string config_dir;
-  app.name("agntctl " + m_command);
-  app.add_flag("--json", json_flag, "print one JSON object instead of text");
-  app.add_option("--config-dir", config_dir, "config dir (default $AGNTOS_CONFIG_DIR or /etc/agntos)");
-  std::vector<std::string> reversed(m_args.rbegin(), m_args.rend());
-  try {
-    app.parse(reversed);
-  } catch (const CLI::CallForHelp&) {
-    std::cout << app.help();
-    throw HelpShown{};
-  } catch (const CLI::ParseError& e) {
-    throw Error(Errc::usage, std::string(e.what()) + " (see 'agntctl " + m_command + " --help')");
-  }
-  m_json = m_json || json_flag;
-  if (!config_dir.empty()) m_config_dir = config_dir;
-  m_paths.reset();
-  if (m_mutates == Mutates::yes) {
-    try {
-      recover_interrupted_transaction(paths());
-    } catch (const Error& e) {
-      // A user-level tool must not be blocked by a root transaction it cannot repair.
-      if (e.code() != Errc::permission) throw;
-      std::cerr << "agntctl: warning: an interrupted transaction needs recovery by root: " << e.what() << "\n";
-    }
-  }
-}
-
-const agntos::Paths& Invocation::paths() {
-  if (!m_paths) m_paths = agntos::Paths::from_environment(m_config_dir);
-  return *m_paths;
-}
 
 int dispatch(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
@@ -104,8 +79,8 @@ int dispatch(int argc, char** argv) {
   const CommandSpec* command = find_command(args[i]);
   if (!command) throw Error(Errc::usage, "unknown command '" + args[i] + "' (see 'agntctl --help')");
 
-  Invocation invocation(command->name, command->mutates,
-                        std::vector<std::string>(args.begin() + static_cast<long>(i) + 1, args.end()), json, config_dir);
+  Invocation invocation(*command, std::vector<std::string>(args.begin() + static_cast<long>(i) + 1, args.end()), json,
+                        config_dir);
   Output output;
   try {
     output = command->run(invocation);

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "common/error.h"
+#include "common/paths.h"
 
 namespace agntos {
 
@@ -58,6 +59,10 @@ std::chrono::milliseconds default_lock_timeout() {
     if (end != value && seconds >= 0) return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
   }
   return std::chrono::seconds(60);
+}
+
+FileLock lock_config_dir(const Paths& paths) {
+  return FileLock(paths.config_lock(), default_lock_timeout(), "config dir " + paths.config_dir.string());
 }
 
 }  // namespace agntos

@@ -35,4 +35,9 @@ private:
 // Timeout for the config-dir transaction lock: AGNTOS_LOCK_TIMEOUT (seconds) or 60 s.
 std::chrono::milliseconds default_lock_timeout();
 
+struct Paths;
+// The config-dir transaction lock (Paths::config_lock), waited for default_lock_timeout(). Every
+// change of the config tree, its proposals or models.toml holds it.
+FileLock lock_config_dir(const Paths& paths);
+
 }  // namespace agntos

@@ -41,7 +41,7 @@ fs::path default_data_dir() {
 
 Paths Paths::from_environment(const std::optional<fs::path>& config_override) {
   Paths paths;
-  paths.config_dir = config_override ? *config_override : env_path("AGNTOS_CONFIG_DIR").value_or("/etc/agntos");
+  paths.config_dir = config_override ? *config_override : env_path("AGNTOS_CONFIG_DIR").value_or(kDefaultConfigDir);
   if (auto state = env_path("AGNTOS_STATE_DIR")) {
     paths.state_dir = *state;
   } else {

@@ -36,6 +36,9 @@ struct Paths {
   fs::path audit_index() const { return state_dir / "audit-index.db"; }
 };
 
+// The config dir when neither --config-dir nor AGNTOS_CONFIG_DIR says otherwise.
+inline constexpr const char* kDefaultConfigDir = "/etc/agntos";
+
 // The five folders of the config dir that hold Nix modules.
 inline constexpr const char* kModuleKinds[] = {"packages", "services", "options", "modules", "home"};
 

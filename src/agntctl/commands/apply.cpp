@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: MIT
 // agntctl apply <id> [--plan] [--digest D]: apply a staged proposal as one transaction (SPEC §3.2).
 #include "agntctl/commands.h"
-#include "agntctl/pipeline/confirm.h"
 #include "agntctl/pipeline/plan.h"
 #include "agntctl/pipeline/progress.h"
 #include "agntctl/pipeline/transaction.h"
-#include "common/file_lock.h"
 
 namespace agntctl {
 
@@ -18,41 +16,29 @@ Output run_apply(Invocation& inv) {
                "  --digest D  apply only if the plan still has digest D (what the human approved)\n"
                "  --store-path S  with --digest: activate the system S that was built for the plan"};
   std::string id;
-  bool yes = false;
   bool plan_only = false;
-  std::optional<std::string> approved_by;
   std::optional<std::string> digest;
   std::optional<std::string> store_path;
   app.add_option("id", id, "proposal id (p-...)")->required();
-  app.add_flag("--yes,-y", yes, "do not ask: the change was reviewed");
-  app.add_option("--approved-by", approved_by, "who approved, recorded in the audit entry (with --yes)");
   app.add_flag("--plan", plan_only, "print the plan and change nothing");
   app.add_option("--digest", digest, "the plan digest that was approved");
   app.add_option("--store-path", store_path, "the store path of the approved plan (with --digest)");
   inv.parse(app);
 
   const auto& paths = inv.paths();
-  require_config_dir(paths);
-  const auto settings = agntos::Settings::load(paths);
-  auto backend = make_backend(paths, settings);
+  auto backend = make_backend(paths, inv.settings());
   if (plan_only) {
-    const auto plan = [&] {
-      agntos::FileLock lock(paths.config_lock(), agntos::default_lock_timeout(), "config dir " + paths.config_dir.string());
-      return plan_apply(paths, *backend, id, Build::yes);
-    }();
+    const auto plan = plan_apply(paths, *backend, id, Build::yes);
     return Output{plan.to_json(), plan.to_text()};
   }
 
-  agntos::FileLock lock(paths.config_lock(), agntos::default_lock_timeout(), "config dir " + paths.config_dir.string());
-  lock.share_with_children();
+  inv.lock().share_with_children();
   auto plan = plan_apply(paths, *backend, id, pinned_build(digest, store_path));
   if (store_path) plan.pin(*store_path, paths, *backend);
   plan.require(digest);
-  auto request = plan.request;
-  request.approved_by = obtain_confirmation(yes, approved_by, "Apply " + id + " (" + plan.summary + ")?",
-                                            plan_details(plan));
+  const auto approval = inv.confirm("Apply " + id + " (" + plan.summary + ")?", plan_details(plan));
   std::fprintf(stderr, "Applying %s with the %s backend...\n", id.c_str(), backend->name().c_str());
-  const auto entry = run_transaction(paths, *backend, request, stderr_progress());
+  const auto entry = run_transaction(paths, *backend, plan.request, approval, stderr_progress());
 
   Output output;
   output.json = entry.to_json();

@@ -30,7 +30,7 @@ Output run_bash(Invocation& inv) {
   const auto& paths = inv.paths();
   if (!cwd.empty()) refuse_protected_path(paths, cwd);
   refuse_imperative_change(command);
-  const auto settings = agntos::Settings::load(paths);
+  const auto& settings = inv.settings();
   const auto plan = plan_bash(command, paths, settings);
   if (plan.warning) std::cerr << *plan.warning << "\n";
 

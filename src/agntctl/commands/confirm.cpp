@@ -55,7 +55,7 @@ Output run_confirm(Invocation& inv) {
   require_config_dir(paths);
   // Past its deadline the change is reverted here, before anything is confirmed.
   recover_interrupted_transaction(paths);
-  agntos::FileLock lock(paths.config_lock(), agntos::default_lock_timeout(), "config dir " + paths.config_dir.string());
+  auto lock = agntos::lock_config_dir(paths);
   const auto record = PendingConfirmation::load(paths);
   if (!record) throw Error(Errc::not_found, "no change is waiting for confirmation" + fate_of(paths, id));
   if (id && *id != record->audit_id)

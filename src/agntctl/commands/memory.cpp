@@ -97,7 +97,7 @@ Output run_memory(Invocation& inv) {
     return search(paths, query, limit);
   }
 
-  agntos::MemoryStore store(paths, agntos::Settings::load(paths));
+  agntos::MemoryStore store(paths, inv.settings());
   Output output;
   if (action == "show") {
     Json files = Json::array();

@@ -10,7 +10,6 @@
 #include "agntctl/commands.h"
 #include "agntctl/models_toml_editor.h"
 #include "common/error.h"
-#include "common/file_lock.h"
 #include "common/files.h"
 #include "common/models_config.h"
 #include "common/text.h"
@@ -115,10 +114,9 @@ Output run_model(Invocation& inv) {
                "  model add <name> --endpoint URL --model NAME [--provider P] [--api-key-env VAR]\n"
                "                                      add a profile, or change the given keys of one\n"
                "  model remove <name>                 remove a profile and the routes to it"};
-  std::string action = "list";
+  const std::string& action = inv.add_action(app, "list | route | add | remove");
   std::vector<std::string> rest;
   std::string endpoint, model, provider, api_key_env;
-  app.add_option("action", action, "list | route | add | remove")->check(CLI::IsMember({"list", "route", "add", "remove"}));
   app.add_option("args", rest, "profile name, or task class and profile for route");
   app.add_option("--endpoint", endpoint, "base URL, e.g. http://127.0.0.1:8081/v1");
   app.add_option("--model", model, "model name the endpoint knows");
@@ -134,8 +132,6 @@ Output run_model(Invocation& inv) {
     return list_output(ModelsConfig::load(file));
   }
 
-  agntos::make_directories(paths.config_dir);
-  agntos::FileLock lock(paths.config_lock(), agntos::default_lock_timeout(), "the config dir");
   const auto existing = agntos::read_file_if_exists(file);
   const ModelsConfig before = ModelsConfig::parse(existing.value_or(""), file.string());
   ModelsTomlEditor editor(existing ? *existing : kNewFileHeader);

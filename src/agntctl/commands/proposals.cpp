@@ -5,7 +5,6 @@
 #include "agntctl/pipeline/history.h"
 #include "common/audit.h"
 #include "common/error.h"
-#include "common/file_lock.h"
 #include "common/text.h"
 
 namespace agntctl {
@@ -60,10 +59,10 @@ Output show(const agntos::Paths& paths, const std::string& id) {
   return output;
 }
 
+// The caller holds the config lock.
 Output discard(const agntos::Paths& paths, const std::vector<std::string>& ids, bool only_stale) {
   if (ids.empty() == !only_stale)
     throw Error(Errc::usage, "discard takes proposal ids or --stale (not both); see 'agntctl proposals'");
-  agntos::FileLock lock(paths.config_lock(), agntos::default_lock_timeout(), "config dir " + paths.config_dir.string());
   std::vector<Proposal> chosen;
   if (only_stale) {
     for (auto& proposal : Proposal::all(paths))
@@ -96,10 +95,9 @@ Output run_proposals(Invocation& inv) {
                "  proposals show <id>          one proposal, with its diff against the current tree\n"
                "  proposals discard <id>...    remove proposals (audited)\n"
                "  proposals discard --stale    remove every stale proposal (audited)"};
-  std::string action = "list";
+  const std::string& action = inv.add_action(app, "list | show | discard");
   std::vector<std::string> ids;
   bool only_stale = false;
-  app.add_option("action", action, "list | show | discard")->check(CLI::IsMember({"list", "show", "discard"}));
   app.add_option("ids", ids, "proposal ids (p-...)");
   app.add_flag("--stale", only_stale, "with discard: every stale proposal");
   inv.parse(app);

@@ -295,7 +295,7 @@ Proposal stage_proposal(const agntos::Paths& paths, const agntos::Settings& sett
   proposal.changes = changes.changes();
   {
     // A consistent view of the tree while hashing and diffing.
-    agntos::FileLock lock(paths.config_lock(), agntos::default_lock_timeout(), "config dir " + paths.config_dir.string());
+    auto lock = agntos::lock_config_dir(paths);
     proposal.base = tree_hash(paths.config_dir);
     proposal.diff = diff_changes(paths.config_dir, proposal.changes);
   }
@@ -327,8 +327,7 @@ Output proposal_output(const Proposal& proposal) {
 Output run_propose(Invocation& inv) {
   const ProposeRequest request = parse_request(inv);
   const auto& paths = inv.paths();
-  require_config_dir(paths);
-  const auto settings = agntos::Settings::load(paths);
+  const auto& settings = inv.settings();
   check_request(request);
   ProposalChanges changes(paths, settings);
   if (!request.words.empty()) changes.add_intents(intents_of(request), request.nix_expr.has_value());

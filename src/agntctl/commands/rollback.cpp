@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: MIT
 // agntctl rollback [list | undo [<audit-id>] | generation [<N>]] [--plan] [--digest D] (SPEC §3.3).
 #include "agntctl/commands.h"
-#include "agntctl/pipeline/confirm.h"
 #include "agntctl/pipeline/history.h"
 #include "agntctl/pipeline/plan.h"
 #include "agntctl/pipeline/progress.h"
 #include "agntctl/pipeline/transaction.h"
 #include "common/error.h"
-#include "common/file_lock.h"
 #include "common/vocabulary.h"
 
 namespace agntctl {
@@ -30,7 +28,7 @@ Output list(const agntos::Paths& paths, const Backend& backend) {
                                {"current", generation.current},
                                {"audit_id", entry ? Json(entry->id) : Json()},
                                {"summary", entry ? Json(entry->summary) : Json()},
-                               {"prompt", entry ? agntos::json_or_null(entry->prompt) : Json()},
+                               {"prompt", entry ? agntos::json_or_null(entry->origin.prompt) : Json()},
                                {"commit", entry ? agntos::json_or_null(entry->commit) : Json()},
                                {"stamp", stamp}});
     std::string cause = "(not made by AgntOS)";
@@ -40,7 +38,7 @@ Output list(const agntos::Paths& paths, const Backend& backend) {
               agntos::json_string(stamp, "summary").value_or("") + " (from the generation's stamp)";
     output.text += (generation.current ? "* " : "  ") + std::to_string(generation.number) + "  " + generation.date +
                    "  " + cause + "\n";
-    if (entry && entry->prompt) output.text += "       prompt: \"" + *entry->prompt + "\"\n";
+    if (entry && entry->origin.prompt) output.text += "       prompt: \"" + *entry->origin.prompt + "\"\n";
   }
   if (generations.empty()) output.text = "no generations yet (backend " + backend.name() + ")\n";
   output.json = Json{{"backend", backend.name()}, {"generations", generations}};
@@ -57,19 +55,13 @@ Output run_rollback(Invocation& inv) {
                "  rollback generation [<N>]   switch the whole system to generation N (default: the previous)\n"
                "                              and restore the config tree recorded for it\n"
                "undo and generation ask for confirmation (default No); --plan prints what they would do."};
-  std::string action = "list";
+  const std::string& action = inv.add_action(app, agntos::joined_names(agntos::kRollbackActions));
   std::optional<std::string> target;
-  bool yes = false;
   bool plan_only = false;
-  std::optional<std::string> approved_by;
   std::optional<std::string> digest;
   std::optional<std::string> prompt;
   std::optional<std::string> store_path;
-  app.add_option("action", action, agntos::joined_names(agntos::kRollbackActions))
-      ->check(CLI::IsMember(agntos::names_of(agntos::kRollbackActions)));
   app.add_option("target", target, "audit id for undo, generation number for generation");
-  app.add_flag("--yes,-y", yes, "do not ask: the change was reviewed");
-  app.add_option("--approved-by", approved_by, "who approved, recorded in the audit entry (with --yes)");
   app.add_flag("--plan", plan_only, "print what undo or generation would do and change nothing");
   app.add_option("--digest", digest, "the plan digest that was approved");
   app.add_option("--store-path", store_path, "with --digest and undo: activate the system S built for the plan");
@@ -77,34 +69,27 @@ Output run_rollback(Invocation& inv) {
   inv.parse(app);
 
   const auto& paths = inv.paths();
-  const auto settings = agntos::Settings::load(paths);
-  auto backend = make_backend(paths, settings);
+  auto backend = make_backend(paths, inv.settings());
   if (action == "list") {
     if (target || plan_only || digest) throw Error(Errc::usage, "rollback list takes no argument");
     return list(paths, *backend);
   }
 
-  require_config_dir(paths);
   auto make = [&](Build build) {
     return action == "undo" ? plan_undo(paths, *backend, target, prompt, build)
                             : plan_generation(paths, *backend, target, prompt);
   };
   if (plan_only) {
-    const auto plan = [&] {
-      agntos::FileLock lock(paths.config_lock(), agntos::default_lock_timeout(), "config dir " + paths.config_dir.string());
-      return make(Build::yes);
-    }();
+    const auto plan = make(Build::yes);
     return Output{plan.to_json(), plan.to_text()};
   }
-  agntos::FileLock lock(paths.config_lock(), agntos::default_lock_timeout(), "config dir " + paths.config_dir.string());
-  lock.share_with_children();
+  inv.lock().share_with_children();
   auto plan = make(pinned_build(digest, store_path));
   if (store_path && action == "undo") plan.pin(*store_path, paths, *backend);
   plan.require(digest);
-  auto request = plan.request;
-  request.approved_by = obtain_confirmation(yes, approved_by, plan.summary + "?", plan_details(plan));
-  std::fprintf(stderr, "%s...\n", request.summary.c_str());
-  const auto entry = run_transaction(paths, *backend, request, stderr_progress());
+  const auto approval = inv.confirm(plan.summary + "?", plan_details(plan));
+  std::fprintf(stderr, "%s...\n", plan.request.summary.c_str());
+  const auto entry = run_transaction(paths, *backend, plan.request, approval, stderr_progress());
 
   Output output;
   output.json = entry.to_json();

@@ -10,11 +10,7 @@
 
 namespace agntctl {
 
-std::string obtain_confirmation(bool yes, const std::optional<std::string>& approved_by, const std::string& question,
-                                const std::string& details) {
-  if (approved_by && !yes)
-    throw agntos::Error(agntos::Errc::usage, "--approved-by records who approved; it needs --yes");
-  if (yes) return approved_by.value_or("--yes");
+void ask_on_terminal(const std::string& question, const std::string& details) {
   if (!::isatty(STDIN_FILENO) || !::isatty(STDERR_FILENO))
     throw agntos::Error(agntos::Errc::not_confirmed,
                         "confirmation needed and there is no terminal to ask on; review the change and pass --yes");
@@ -25,8 +21,7 @@ std::string obtain_confirmation(bool yes, const std::optional<std::string>& appr
   std::string answer;
   std::getline(std::cin, answer);
   answer = agntos::to_lower(agntos::trim(answer));
-  if (answer == "y" || answer == "yes") return "tty";
-  throw agntos::Error(agntos::Errc::not_confirmed, "not confirmed; nothing was changed");
+  if (answer != "y" && answer != "yes") throw agntos::Error(agntos::Errc::not_confirmed, "not confirmed; nothing was changed");
 }
 
 }  // namespace agntctl

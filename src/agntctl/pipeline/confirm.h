@@ -1,17 +1,15 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-// The human's yes (SPEC §3.2 step 2, §4 promise 1).
+// The human's yes on a terminal (SPEC §3.2 step 2, §4 promise 1); Invocation::confirm decides when
+// it is asked and turns the answer into an Approval.
 
-#include <optional>
 #include <string>
 
 namespace agntctl {
 
-// With --yes: returns `approved_by` if given (e.g. "client:1000" from agntd), else "--yes".
-// Otherwise, on a terminal: shows `details` (the diff) on stderr through visible_text (control
-// characters shown, never obeyed: the diff holds text the model wrote), asks `question` with default
-// No and returns "tty" on y/yes. Anything else, or no terminal, throws Error(Errc::not_confirmed).
-std::string obtain_confirmation(bool yes, const std::optional<std::string>& approved_by, const std::string& question,
-                                const std::string& details);
+// Shows `details` (the diff) on stderr through visible_text (control characters shown, never
+// obeyed: the diff holds text the model wrote) and asks `question` with default No. Returns on
+// y/yes; anything else, or no terminal, throws Error(Errc::not_confirmed).
+void ask_on_terminal(const std::string& question, const std::string& details);
 
 }  // namespace agntctl

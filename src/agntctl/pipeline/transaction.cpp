@@ -275,8 +275,8 @@ TransactionRequest TransactionRequest::from_json(const Json& value) {
   return request;
 }
 
-AuditEntry run_transaction(const agntos::Paths& paths, Backend& backend,
-                           const TransactionRequest& request, const ProgressSink& progress) {
+AuditEntry run_transaction(const agntos::Paths& paths, Backend& backend, const TransactionRequest& request,
+                           const Approval& approval, const ProgressSink& progress) {
   if (request.kind != "AutoRevert") refuse_while_confirmation_pending(paths);
   auto repo = agntos::GitRepo::open_or_init(paths.config_dir);
   // Hand edits since the last transaction get their own commit, so history stays exact.
@@ -286,6 +286,7 @@ AuditEntry run_transaction(const agntos::Paths& paths, Backend& backend,
   journal.audit_id = agntos::make_id("a");
   journal.phase = "writing";
   journal.request = request;
+  journal.request.approved_by = approval.by();
   journal.generation_before = backend.current_generation();
   for (const auto& change : request.changes)
     journal.before[change.path] = agntos::read_file_if_exists(paths.config_dir / change.path);
@@ -376,12 +377,12 @@ void recover_interrupted_transaction(const agntos::Paths& paths) {
   std::error_code ec;
   if (!fs::exists(paths.journal(), ec) && !fs::exists(pending_confirmation_file(paths), ec)) {
     if (fs::exists(paths.deferred_audit_log(), ec)) {
-      agntos::FileLock lock(paths.config_lock(), agntos::default_lock_timeout(), "config dir " + paths.config_dir.string());
+      auto lock = agntos::lock_config_dir(paths);
       flush_deferred_audit(paths);
     }
     return;
   }
-  agntos::FileLock lock(paths.config_lock(), agntos::default_lock_timeout(), "config dir " + paths.config_dir.string());
+  auto lock = agntos::lock_config_dir(paths);
   lock.share_with_children();
   recover_with_lock_held(paths);
 }

@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "agntctl/approval.h"
 #include "agntctl/pipeline/backend.h"
 #include "agntctl/pipeline/change_set.h"
 #include "common/audit.h"
@@ -42,7 +43,7 @@ struct TransactionRequest {
   std::optional<std::string> undoes;
   std::optional<std::string> session_id;
   std::optional<std::string> model;
-  std::string approved_by;
+  std::string approved_by;  // set by run_transaction from its Approval (kept for recovery)
   std::vector<std::string> packages;
   std::vector<FileChange> changes;
   std::optional<long long> target_generation;  // Rollback: switch to it instead of rebuilding
@@ -56,8 +57,9 @@ struct TransactionRequest {
 
 // Runs the transaction; returns the Success audit entry, or throws after the rollback of a
 // failure (with the Failed entry already appended).
-agntos::AuditEntry run_transaction(const agntos::Paths& paths, Backend& backend,
-                                   const TransactionRequest& request, const ProgressSink& progress);
+// `approval` is the human's yes to exactly this request (approval.h).
+agntos::AuditEntry run_transaction(const agntos::Paths& paths, Backend& backend, const TransactionRequest& request,
+                                   const Approval& approval, const ProgressSink& progress);
 
 // The human summary of a finished transaction: summary, audit id, generations, commit.
 std::string describe_result(const agntos::AuditEntry& entry);

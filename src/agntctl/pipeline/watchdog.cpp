@@ -152,6 +152,9 @@ void disarm_watchdog(const agntos::Settings& settings, const PendingConfirmation
   }
 }
 
+// The revert an unconfirmed change owes restores what the human had before their yes.
+Approval watchdog_approval() { return Approval("confirm-timer"); }
+
 agntos::AuditEntry auto_revert(const agntos::Paths& paths, Backend& backend, const PendingConfirmation& record,
                                const std::string& reason) {
   TransactionRequest request;
@@ -159,7 +162,6 @@ agntos::AuditEntry auto_revert(const agntos::Paths& paths, Backend& backend, con
   request.summary = "Reverted " + record.audit_id + " (not confirmed): " + record.summary;
   request.undoes = record.audit_id;
   request.reason = reason;
-  request.approved_by = "confirm-timer";
   for (const auto& [path, content] : record.before) {
     FileChange change;
     change.path = path;
@@ -168,7 +170,7 @@ agntos::AuditEntry auto_revert(const agntos::Paths& paths, Backend& backend, con
     request.changes.push_back(change);
   }
   request.target_generation = record.generation_before;  // nullopt: the change made the first generation
-  return run_transaction(paths, backend, request, [](std::string_view) {});
+  return run_transaction(paths, backend, request, watchdog_approval(), [](std::string_view) {});
 }
 
 void settle_pending_confirmation(const agntos::Paths& paths) {
@@ -228,7 +230,7 @@ void watch_pending_confirmation(const agntos::Paths& paths, const std::string& a
     }
     if (record->revert_error) std::this_thread::sleep_for(std::chrono::seconds(30));
     try {
-      agntos::FileLock lock(paths.config_lock(), agntos::default_lock_timeout(), "config dir " + paths.config_dir.string());
+      auto lock = agntos::lock_config_dir(paths);
       lock.share_with_children();
       recover_with_lock_held(paths);
     } catch (const Error& e) {
