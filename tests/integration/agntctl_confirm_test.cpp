@@ -5,10 +5,7 @@
 // and audits AutoRevert. Killing agntctl or the watchdog at any moment leaves old or new state,
 // and the next agntctl run settles it.
 #include <gtest/gtest.h>
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 
 #include <random>
 #include <thread>
@@ -18,8 +15,7 @@
 #include "common/process.h"
 #include "common/text.h"
 #include "support/agntctl_runner.h"
-
-extern char** environ;
+#include "support/killed_run.h"
 
 namespace agntos::testing {
 namespace {
@@ -259,39 +255,6 @@ TEST_F(ConfirmTimer, AKilledWatchdogIsReplacedByTheNextRun) {
   EXPECT_FALSE(fs::exists(record()));
   EXPECT_EQ(entries("AutoRevert").size(), 2u);
   expect_consistent("after the next run reverted");
-}
-
-// Starts `agntctl args` in its own process group and SIGKILLs the group after `delay`.
-void run_and_kill(const AgntctlEnv& env, std::vector<std::string> args, std::chrono::microseconds delay) {
-  std::vector<std::string> env_strings;
-  for (char** entry = environ; *entry; ++entry) env_strings.emplace_back(*entry);
-  env_strings.push_back("AGNTOS_CONFIG_DIR=" + env.config_dir().string());
-  env_strings.push_back("AGNTOS_STATE_DIR=" + env.state_dir().string());
-  env_strings.push_back("AGNTOS_DATA_DIR=" + source_dir().string());
-  for (const auto& [name, value] : env.env) env_strings.push_back(name + "=" + value);
-  std::vector<char*> envp;
-  for (auto& item : env_strings) envp.push_back(item.data());
-  envp.push_back(nullptr);
-  args.insert(args.begin(), agntctl_binary().string());
-  std::vector<char*> argv;
-  for (auto& arg : args) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-  posix_spawnattr_t attributes;
-  posix_spawnattr_init(&attributes);
-  posix_spawnattr_setpgroup(&attributes, 0);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
-  pid_t pid = 0;
-  ASSERT_EQ(::posix_spawn(&pid, argv[0], &actions, &attributes, argv.data(), envp.data()), 0);
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attributes);
-  std::this_thread::sleep_for(delay);
-  ::kill(-pid, SIGKILL);  // agntctl and whatever it runs in its group, as agntd's cancel does
-  int status = 0;
-  ::waitpid(pid, &status, 0);
 }
 
 int kill_runs() { return std::getenv("AGNTOS_CONFIRM_KILL_RUNS") ? std::atoi(std::getenv("AGNTOS_CONFIRM_KILL_RUNS")) : 8; }

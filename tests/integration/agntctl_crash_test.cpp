@@ -3,63 +3,21 @@
 // exactly as before or exactly as after, the audit log never shows a torn entry to readers,
 // and the next agntctl run recovers (SPEC §3.2, last paragraph).
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
 
 #include <fstream>
-#include <random>
-#include <thread>
 
 #include "common/audit.h"
 #include "common/files.h"
 #include "common/process.h"
 #include "common/text.h"
 #include "support/agntctl_runner.h"
-
-extern char** environ;
+#include "support/killed_run.h"
 
 namespace agntos::testing {
 namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-
-// Starts agntctl apply and SIGKILLs it after `delay` (if it is still running).
-void apply_and_kill(const AgntctlEnv& env, const std::string& id, std::chrono::microseconds delay) {
-  std::vector<std::string> env_strings;
-  for (char** entry = environ; *entry; ++entry) env_strings.emplace_back(*entry);
-  env_strings.push_back("AGNTOS_CONFIG_DIR=" + env.config_dir().string());
-  env_strings.push_back("AGNTOS_STATE_DIR=" + env.state_dir().string());
-  env_strings.push_back("AGNTOS_DATA_DIR=" + source_dir().string());
-  for (const auto& [name, value] : env.env) env_strings.push_back(name + "=" + value);
-  std::vector<char*> envp;
-  for (auto& item : env_strings) envp.push_back(item.data());
-  envp.push_back(nullptr);
-  std::string binary = agntctl_binary().string();
-  std::vector<std::string> args{binary, "apply", id, "--yes", "--json"};
-  std::vector<char*> argv;
-  for (auto& arg : args) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-  posix_spawnattr_t attributes;
-  posix_spawnattr_init(&attributes);
-  posix_spawnattr_setpgroup(&attributes, 0);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
-  pid_t pid = 0;
-  ASSERT_EQ(::posix_spawn(&pid, binary.c_str(), &actions, &attributes, argv.data(), envp.data()), 0);
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attributes);
-  std::this_thread::sleep_for(delay);
-  ::kill(-pid, SIGKILL);  // agntctl and the nix-build it may be running
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-}
 
 std::map<std::string, std::string> module_tree(const fs::path& config_dir) {
   std::map<std::string, std::string> files;
@@ -81,29 +39,6 @@ std::map<std::string, std::string> head_tree(const fs::path& config_dir) {
   }
   return files;
 }
-
-// Where to kill: uniformly over a window that starts a little longer than one measured apply and
-// grows whenever a kill near its end still caught the apply running, so every machine (a loaded
-// CI runner included) sees both outcomes without a timing constant.
-class KillWindow {
- public:
-  explicit KillWindow(std::chrono::microseconds measured, unsigned seed)
-      : window_(measured.count() * 12 / 10), random_(seed) {}
-  std::chrono::microseconds next() {
-    last_ = std::uniform_int_distribution<long>(0, window_)(random_);
-    return std::chrono::microseconds(last_);
-  }
-  // The apply that was killed at the last point had not finished.
-  void killed_before_the_end() {
-    if (last_ * 10 >= window_ * 8) window_ = window_ * 12 / 10;
-  }
-  long window_ms() const { return window_ / 1000; }
-
- private:
-  long window_;
-  long last_ = 0;
-  std::mt19937 random_;
-};
 
 int crash_runs() { return std::getenv("AGNTOS_CRASH_RUNS") ? std::atoi(std::getenv("AGNTOS_CRASH_RUNS")) : 100; }
 
@@ -129,7 +64,7 @@ TEST(CrashTest, KilledFirstApplyOnAFreshProfileLeavesNoGenerationAhead) {
     env.use_profile_backend();
     const auto proposed = env.run({"propose", "install", "htop", "--json"});
     ASSERT_EQ(proposed.exit_code, 0) << proposed.err;
-    apply_and_kill(env, proposed.json()["id"], kill_at.next());
+    run_and_kill(env, {"apply", proposed.json()["id"], "--yes", "--json"}, kill_at.next());
     const auto poke = env.run({"write", (env.root() / "poke").string(), "--content", "x"});
     ASSERT_EQ(poke.exit_code, 0) << poke.err;
     ASSERT_FALSE(fs::exists(env.config_dir() / ".agntos-journal.json")) << "run " << run;
@@ -177,7 +112,7 @@ TEST(CrashTest, KilledApplyLeavesOldOrNewTreeAndRecovers) {
     const std::string id = proposed.json()["id"];
     const auto before = module_tree(env.config_dir());
 
-    apply_and_kill(env, id, kill_at.next());
+    run_and_kill(env, {"apply", id, "--yes", "--json"}, kill_at.next());
 
     // Readers never see a torn entry: every complete line is whole JSON.
     {

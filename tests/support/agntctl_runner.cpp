@@ -30,18 +30,23 @@ void AgntctlEnv::use_profile_backend() {
   env["NIX_CONFIG"] = "substituters =";
 }
 
+std::map<std::string, std::string> AgntctlEnv::environment() const {
+  auto variables = env;
+  // Defaults for the dirs; a test's own `env` entry wins.
+  variables.try_emplace("AGNTOS_CONFIG_DIR", config_dir().string());
+  variables.try_emplace("AGNTOS_STATE_DIR", state_dir().string());
+  variables.try_emplace("AGNTOS_DATA_DIR", source_dir().string());
+  variables.try_emplace("AGNTOS_SOCKET", (m_root / "agntd.sock").string());
+  variables.try_emplace("XDG_CONFIG_HOME", (m_root / "xdg-config").string());
+  return variables;
+}
+
 CliResult AgntctlEnv::run(const std::vector<std::string>& args, const std::optional<std::string>& stdin_text,
                           std::chrono::milliseconds timeout) const {
   std::vector<std::string> argv{agntctl_binary().string()};
   argv.insert(argv.end(), args.begin(), args.end());
   ProcessOptions options;
-  options.env_set = env;
-  // Defaults for the dirs; a test's own `env` entry wins.
-  options.env_set.try_emplace("AGNTOS_CONFIG_DIR", config_dir().string());
-  options.env_set.try_emplace("AGNTOS_STATE_DIR", state_dir().string());
-  options.env_set.try_emplace("AGNTOS_DATA_DIR", source_dir().string());
-  options.env_set.try_emplace("AGNTOS_SOCKET", (m_root / "agntd.sock").string());
-  options.env_set.try_emplace("XDG_CONFIG_HOME", (m_root / "xdg-config").string());
+  options.env_set = environment();
   options.env_unset = {"CI_NO_SUCH_VARIABLE"};
   options.stdin_text = stdin_text;
   options.timeout = timeout;

@@ -40,6 +40,8 @@ public:
   // Extra environment for every run (e.g. PATH without nixos-rebuild); an entry here also
   // overrides the dirs above (AGNTOS_CONFIG_DIR, AGNTOS_STATE_DIR, AGNTOS_DATA_DIR, ...).
   std::map<std::string, std::string> env;
+  // The variables every run sets: the dirs above, the socket, XDG_CONFIG_HOME, then `env`.
+  std::map<std::string, std::string> environment() const;
 
 private:
   TempDir m_root;
