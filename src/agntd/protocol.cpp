@@ -50,6 +50,7 @@ constexpr std::array kRequests{
     RequestSpec{"sessions", RequestType::sessions, {number("limit", &Request::limit)}},
     RequestSpec{"history", RequestType::history,
                 {text("query", &Request::query), text("session_id", &Request::session_id), number("limit", &Request::limit)}},
+    RequestSpec{"confirm", RequestType::confirm, {text("audit_id", &Request::audit_id, Required::yes)}},
 };
 
 std::string known_types() {
@@ -77,6 +78,10 @@ void check_semantics(Request& request) {
         throw Error(Errc::usage, "audit search needs a query");
       break;
     }
+    case RequestType::confirm:
+      if (!agntos::is_id(*request.audit_id, "a"))
+        throw Error(Errc::usage, "confirm: audit_id must look like a-<hex> (got \"" + *request.audit_id + "\")");
+      break;
     case RequestType::history:
       if ((!request.query || agntos::trim(*request.query).empty()) && !request.session_id)
         throw Error(Errc::usage, "history needs a query (words to search for) or a session_id");
@@ -160,6 +165,15 @@ Json approval_request_message(const ApprovalRequest& request) {
               {"proposal_id", agntos::json_or_null(request.proposal_id)}, {"summary", request.summary},
               {"effect", request.effect}, {"closure", request.closure}, {"diff", request.diff},
               {"digest", request.digest}, {"confirm_timeout_s", agntos::json_or_null(request.confirm_timeout_s)}};
+}
+
+Json confirm_needed_message(const ConfirmNeeded& needed) {
+  return Json{{"type", "confirm_needed"}, {"audit_id", needed.audit_id}, {"timeout_s", needed.timeout_s},
+              {"deadline", needed.deadline}, {"seconds_left", needed.seconds_left}};
+}
+
+Json confirm_response_message(const std::string& audit_id, const Json& entry) {
+  return Json{{"type", "confirm_response"}, {"audit_id", audit_id}, {"entry", entry}};
 }
 
 Json progress_message(std::string_view text) { return Json{{"type", "progress"}, {"text", text}}; }

@@ -21,7 +21,7 @@ namespace agntd {
 
 using agntos::Json;
 
-enum class RequestType { init, chat, approve, deny, cancel, status, audit, sessions, history, legacy_prompt };
+enum class RequestType { init, chat, approve, deny, cancel, status, audit, sessions, history, confirm, legacy_prompt };
 
 struct Request {
   RequestType type = RequestType::init;
@@ -34,6 +34,7 @@ struct Request {
   std::optional<std::string> query;       // audit search, history
   std::optional<std::string> id;          // audit show
   std::optional<long long> limit;         // audit, sessions, history
+  std::optional<std::string> audit_id;    // confirm (a-<hex>)
 };
 
 // Throws Error(Errc::usage) naming the problem.
@@ -46,6 +47,10 @@ Json token_message(std::string_view content, llm::Channel channel);
 Json tool_call_message(const llm::ToolCall& call, const Json& args);
 Json tool_result_message(const llm::ToolCall& call, const ToolOutcome& outcome);
 Json approval_request_message(const ApprovalRequest& request);
+// A change waits for confirmation: the client confirms it over a new connection.
+Json confirm_needed_message(const ConfirmNeeded& needed);
+// The answer to `confirm`: the Confirm audit entry agntctl wrote.
+Json confirm_response_message(const std::string& audit_id, const Json& entry);
 Json progress_message(std::string_view text);
 Json usage_message(const llm::Usage& usage);
 // The end of a turn: its answer (empty when it failed; the error went first) and how it ended.

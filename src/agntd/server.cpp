@@ -26,6 +26,7 @@ using agntos::Error;
 
 constexpr size_t kMaxWorkers = 64;  // turns and agntctl requests running at once
 constexpr const char* kEveryClientGone = "every client of the session disconnected";
+constexpr size_t kMaxAnnouncedConfirms = 256;
 
 }  // namespace
 
@@ -74,6 +75,16 @@ public:
   }
   void on_progress(std::string_view text) override { broadcast(progress_message(text)); }
   void on_usage(const llm::Usage& usage) override { broadcast(usage_message(usage)); }
+  void on_confirm_needed(const ConfirmNeeded& needed) override {
+    std::lock_guard lock(m_server.m_mutex);
+    // Bounded: an entry goes when its change is confirmed; the oldest go first otherwise.
+    if (m_server.m_confirm_fresh_from.size() >= kMaxAnnouncedConfirms)
+      m_server.m_confirm_fresh_from.erase(m_server.m_confirm_fresh_from.begin());
+    m_server.m_confirm_fresh_from[needed.audit_id] = m_server.m_next_client;
+    m_server.m_agent.log().info("confirm_needed", Json{{"session_id", m_live->id}, {"audit_id", needed.audit_id},
+                                                       {"deadline", needed.deadline}, {"clients", m_live->clients.size()}});
+    m_server.broadcast_locked(*m_live, confirm_needed_message(needed));
+  }
 
   ApprovalDecision request_approval(const ApprovalRequest& request, const std::atomic<bool>& cancel) override {
     auto& log = m_server.m_agent.log();
@@ -319,6 +330,8 @@ void Server::dispatch(Client& client, const Request& request) {
       return handle_cancel(client);
     case RequestType::legacy_prompt:
       return handle_legacy(client, *request.prompt);
+    case RequestType::confirm:
+      return handle_confirm(client, *request.audit_id);
     case RequestType::sessions: {
       Json sessions = Json::array();
       for (const auto& info : m_agent.list_sessions(static_cast<size_t>(request.limit.value_or(50))))
@@ -487,6 +500,36 @@ void Server::handle_cancel(Client& client) {
   live.cancel = true;
   live.gate.interrupt();
   m_agent.log().info("turn_cancel", Json{{"session_id", live.id}, {"client", client.id}});
+}
+
+void Server::handle_confirm(Client& client, const std::string& audit_id) {
+  {
+    std::lock_guard lock(m_mutex);
+    const auto it = m_confirm_fresh_from.find(audit_id);
+    if (it != m_confirm_fresh_from.end() && client.id < it->second)
+      throw Error(Errc::refused, "confirm " + audit_id + " over a new connection: this one was open before the change "
+                                 "was activated, so it proves nothing about reaching the machine now");
+  }
+  const uint64_t client_id = client.id;
+  m_agent.log().info("confirm_requested", Json{{"client", client_id}, {"audit_id", audit_id}});
+  // agntctl decides: it confirms only a change whose timer is pending, and says what became of
+  // any other (confirmed already, reverted by the watchdog, never gated).
+  m_workers->spawn([this, client_id, audit_id] {
+    try {
+      const auto entry = m_agent.run_agntctl({"confirm", "--", audit_id});
+      {
+        std::lock_guard lock(m_mutex);
+        m_confirm_fresh_from.erase(audit_id);
+      }
+      m_agent.log().info("confirmed", Json{{"client", client_id}, {"audit_id", audit_id}, {"entry", entry.value("id", "")}});
+      send(client_id, confirm_response_message(audit_id, entry));
+    } catch (const Error& e) {
+      m_agent.log().info("confirm_refused", Json{{"client", client_id}, {"audit_id", audit_id}, {"message", e.what()}});
+      send(client_id, error_message(e.what(), e.code_name()));
+    } catch (const std::exception& e) {
+      send(client_id, error_message(e.what()));
+    }
+  });
 }
 
 void Server::send(uint64_t client_id, const Json& message) {

@@ -20,6 +20,16 @@
 // and shutdown all deny it. The legacy one-shot {"prompt"} runs in a session no client is
 // attached to, so it can never approve a change.
 //
+// Confirm or revert (docs/protocol.md "confirm"): when an approved change waits for
+// confirmation, its session's clients get `confirm_needed`; the daemon never confirms by itself.
+// A `confirm` request runs `agntctl confirm <id>` (which refuses an id whose timer is not
+// pending). It must come over a connection opened after the announcement: one that was open
+// before proves nothing about reaching the machine now (deploy-rs' magic rollback confirms over a
+// new SSH connection for the same reason). An id this daemon did not announce (a change applied
+// with agntctl, or before a restart) may be confirmed from any connection. Every connection
+// passed the checks of accept (same uid, not from a tool sandbox or a tool's descendant), the
+// same ones a connection that approves has passed.
+//
 // Parts: a client's socket I/O is client_connection.h, the worker threads workers.h.
 
 #include <sys/types.h>
@@ -71,6 +81,7 @@ private:
   void handle_chat(Client& client, const std::string& prompt);
   void handle_decision(Client& client, const Request& request, bool approved);
   void handle_cancel(Client& client);
+  void handle_confirm(Client& client, const std::string& audit_id);
   void handle_legacy(Client& client, const std::string& prompt);
   void start_turn(const std::shared_ptr<LiveSession>& live, const std::string& prompt, uid_t uid,
                   std::optional<uint64_t> legacy_client);
@@ -98,6 +109,8 @@ private:
   uint64_t m_next_client = 1;
   std::map<uint64_t, std::unique_ptr<Client>> m_clients;
   std::map<std::string, std::shared_ptr<LiveSession>> m_sessions;
+  // Audit id -> the first client id accepted after its confirm_needed went out (fresh enough).
+  std::map<std::string, uint64_t> m_confirm_fresh_from;
   std::unique_ptr<Workers> m_workers;
 };
 

@@ -3,10 +3,15 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
+#include <ctime>
 
 #include "common/error.h"
 #include "common/files.h"
+#include "common/ids.h"
 #include "common/text.h"
 
 namespace agntd {
@@ -44,6 +49,10 @@ ToolOutcome outcome_of(const agntos::ProcessResult& result, size_t cap) {
     outcome.result = json ? *json : Json(agntos::trim(result.out));
   } else if (json && json->contains("error")) {
     outcome.result = Json{{"error", (*json)["error"]}};
+  } else if (json) {
+    // A failure that still answered: run_bash's command failed, and its exit code, stdout and
+    // stderr are what the model needs to see why.
+    outcome.result = *json;
   } else {
     const auto err = agntos::trim(result.err);
     outcome = tool_failure("failed", err.empty() ? "agntctl exited with status " + std::to_string(result.exit_code)
@@ -53,22 +62,39 @@ ToolOutcome outcome_of(const agntos::ProcessResult& result, size_t cap) {
   return outcome;
 }
 
-// A change behind a confirm-or-revert timer (docs/pipeline.md) is confirmed from a fresh agntctl
-// process once it is live: if the activation broke what the daemon needs to run one, no
-// confirmation comes and the watchdog reverts the change.
-void confirm_activation(const AgntctlTools& tools, const std::string& output, const ProgressFn& progress) {
-  const auto entry = parse_object(output);
-  if (!entry || !entry->value("action", Json::object()).value("confirm", Json()).is_object()) return;
-  const std::string id = entry->value("id", std::string());
-  try {
-    tools.run_json({"confirm", id});
-    if (progress) progress("confirmed " + id + ": the daemon still works after the activation\n");
-  } catch (const Error& e) {
-    if (progress) progress("could not confirm " + id + " (" + e.what() + "); the watchdog will revert it\n");
-  }
+// Unix time in milliseconds of "2026-11-24T10:00:03.123Z" (the audit log's format); nullopt
+// for anything else.
+std::optional<long long> unix_ms_of(const std::string& iso) {
+  std::tm tm{};
+  int millis = 0;
+  int end = 0;
+  if (std::sscanf(iso.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3dZ%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+                  &tm.tm_min, &tm.tm_sec, &millis, &end) != 7 ||
+      static_cast<size_t>(end) != iso.size())
+    return std::nullopt;
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  return static_cast<long long>(::timegm(&tm)) * 1000 + millis;
 }
 
 }  // namespace
+
+std::optional<ConfirmNeeded> confirm_needed_of(const ToolOutcome& outcome) {
+  if (!outcome.success || !outcome.result.is_object()) return std::nullopt;
+  const Json& action = outcome.result.value("action", Json::object());
+  if (!action.is_object() || !action.contains("confirm") || !action["confirm"].is_object()) return std::nullopt;
+  const Json& confirm = action["confirm"];
+  ConfirmNeeded needed;
+  needed.audit_id = outcome.result.value("id", std::string());
+  if (!agntos::is_id(needed.audit_id, "a")) return std::nullopt;
+  needed.timeout_s = confirm.value("timeout_s", 60L);
+  needed.deadline = confirm.value("deadline", std::string());
+  const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch()).count();
+  const auto deadline_ms = unix_ms_of(needed.deadline);
+  needed.seconds_left = deadline_ms ? std::max(0LL, (*deadline_ms - now_ms) / 1000) : needed.timeout_s;
+  return needed;
+}
 
 ToolOutcome tool_failure(std::string_view code, std::string_view message) {
   Json result{{"error", {{"code", code}, {"message", message}}}};
@@ -138,9 +164,7 @@ ToolOutcome AgntctlTools::execute(const ToolSpec& tool, const Json& args, const 
     };
   try {
     const auto result = agntos::run_process(argv, options);
-    auto outcome = outcome_of(result, m_output_chars);
-    if (outcome.success && needs_approval(tool, args) && !context.plan_only) confirm_activation(*this, result.out, progress);
-    return outcome;
+    return outcome_of(result, m_output_chars);
   } catch (const Error& e) {
     return tool_failure(e.code_name(), e.what());
   }
@@ -154,7 +178,11 @@ Json AgntctlTools::run_json(const std::vector<std::string>& args, const std::ato
   options.cancel = cancel;
   const auto result = agntos::run_process(argv, options);
   const auto outcome = outcome_of(result, std::string::npos);
-  if (!outcome.success) throw Error(Errc::failed, tool_error_message(outcome));
+  if (!outcome.success) {
+    const Json& error = outcome.result.is_object() ? outcome.result.value("error", Json::object()) : Json::object();
+    const auto code = error.is_object() ? agntos::errc_from_name(error.value("code", std::string())) : std::nullopt;
+    throw Error(code.value_or(Errc::failed), tool_error_message(outcome));
+  }
   if (!outcome.result.is_object()) throw Error(Errc::failed, "agntctl printed no JSON object for: " + agntos::join(args, " "));
   return outcome.result;
 }

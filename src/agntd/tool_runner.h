@@ -12,6 +12,7 @@
 #include <atomic>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,6 +52,21 @@ struct ApprovalRequest {
   std::optional<long> confirm_timeout_s;  // a confirm-or-revert timer runs this long after activation
 };
 
+// A change a gated call activated behind a confirm-or-revert timer (docs/pipeline.md "Confirm
+// or revert"). agntd never confirms it: the client is told (confirm_needed) and confirms over a
+// new connection, as deploy-rs confirms over a new SSH connection; otherwise the watchdog
+// reverts it at the deadline.
+struct ConfirmNeeded {
+  std::string audit_id;
+  long timeout_s = 0;
+  std::string deadline;    // ISO 8601 UTC, as in the audit entry's action.confirm
+  long long seconds_left = 0;  // at the moment the tool returned
+};
+
+// The timer a successful apply or rollback armed, read from agntctl's answer (the audit entry,
+// whose action.confirm is an object exactly when a timer runs); nullopt when none runs.
+std::optional<ConfirmNeeded> confirm_needed_of(const ToolOutcome& outcome);
+
 struct ApprovalDecision {
   bool approved = false;
   std::string approved_by;  // "client:<uid>" when approved
@@ -83,8 +99,9 @@ public:
                       const std::atomic<bool>& cancel, const ProgressFn& progress) override;
   ApprovalRequest describe(const ToolSpec& tool, const Json& args) override;
 
-  // Runs `agntctl --json <args>` for the daemon's own requests (status, audit); returns the
-  // parsed object, or throws agntos::Error with agntctl's message.
+  // Runs `agntctl --json <args>` for the daemon's own requests (status, audit, confirm); returns
+  // the parsed object, or throws agntos::Error with agntctl's message and code (Errc::failed
+  // when agntctl gave none).
   Json run_json(const std::vector<std::string>& args, const std::atomic<bool>* cancel = nullptr) const;
 
   const std::filesystem::path& agntctl() const { return m_agntctl; }

@@ -83,6 +83,8 @@ ToolOutcome run_call(const llm::ToolCall& call, const Json& args, const TurnInpu
   };
   auto outcome = inputs.tools.execute(*tool, args, context, inputs.cancel, progress);
   if (!pending.empty()) inputs.observer.on_progress(pending + "\n");
+  if (context.approved_by)
+    if (const auto needed = confirm_needed_of(outcome)) inputs.observer.on_confirm_needed(*needed);
   return outcome;
 }
 
@@ -93,6 +95,7 @@ void TurnObserver::on_tool_call(const llm::ToolCall&, const Json&) {}
 void TurnObserver::on_tool_result(const llm::ToolCall&, const ToolOutcome&) {}
 void TurnObserver::on_progress(std::string_view) {}
 void TurnObserver::on_usage(const llm::Usage&) {}
+void TurnObserver::on_confirm_needed(const ConfirmNeeded&) {}
 
 void Conversation::append(Message message) {
   if (record) record(message);

@@ -11,7 +11,9 @@
 // Gated calls (tools.h: apply, rollback undo|generation) go through the approval gate: the
 // executor describes the change, the observer asks the user and blocks until the answer, and
 // only a yes runs the tool, with --yes --approved-by <who>. A no, a timeout, a cancel or no
-// one to ask is a failed tool result that tells the model what happened.
+// one to ask is a failed tool result that tells the model what happened. When the change it
+// activated waits for confirmation, the observer hears of it (on_confirm_needed); the turn
+// never confirms it.
 //
 // Every message the turn adds (user, assistant, tool) goes through Conversation::append, so
 // the history is stored as it grows and stays valid for the next turn: every tool call gets a
@@ -39,6 +41,8 @@ public:
   virtual void on_tool_result(const llm::ToolCall& call, const ToolOutcome& outcome);
   virtual void on_progress(std::string_view text);
   virtual void on_usage(const llm::Usage& usage);
+  // An approved apply or rollback armed a confirm-or-revert timer (before its tool result).
+  virtual void on_confirm_needed(const ConfirmNeeded& needed);
   // Asks the user and blocks until they decide. Returns a denial (with the reason) when
   // `cancel` becomes true, on timeout, or when there is no one to ask.
   virtual ApprovalDecision request_approval(const ApprovalRequest& request, const std::atomic<bool>& cancel) = 0;

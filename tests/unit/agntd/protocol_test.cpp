@@ -37,6 +37,9 @@ TEST(Protocol, ParsesEveryRequestType) {
   EXPECT_EQ(parse_request(R"({"type":"sessions"})").type, RequestType::sessions);
   EXPECT_EQ(parse_request(R"({"type":"history","query":"htop"})").query, "htop");
   EXPECT_EQ(parse_request(R"({"type":"history","session_id":"s-1"})").session_id, "s-1");
+  const auto confirm = parse_request(R"({"type":"confirm","audit_id":"a-18f0"})");
+  EXPECT_EQ(confirm.type, RequestType::confirm);
+  EXPECT_EQ(confirm.audit_id, "a-18f0");
 }
 
 TEST(Protocol, LegacyOneShotPromptIsRecognised) {
@@ -61,6 +64,9 @@ TEST(Protocol, MalformedRequestsAreUsageErrorsThatSayWhy) {
   EXPECT_NE(usage_error(R"({"type":"sessions","limit":0})").find("between 1 and 1000"), std::string::npos);
   EXPECT_NE(usage_error(R"({"type":"history"})").find("query"), std::string::npos);
   EXPECT_NE(usage_error(R"({"type":7})").find("must be a string"), std::string::npos);
+  EXPECT_NE(usage_error(R"({"type":"confirm"})").find("needs \"audit_id\""), std::string::npos);
+  EXPECT_NE(usage_error(R"({"type":"confirm","audit_id":"--yes"})").find("a-<hex>"), std::string::npos);
+  EXPECT_NE(usage_error(R"({"type":"confirm","audit_id":"p-18f0"})").find("a-<hex>"), std::string::npos);
 }
 
 TEST(Protocol, TurnCompleteSaysHowTheTurnEndedAndCarriesNoAnswerWhenItFailed) {
@@ -96,6 +102,11 @@ TEST(Protocol, ServerMessagesAreFlatWithFixedKeys) {
   EXPECT_EQ(usage_message(llm::Usage{10, 2}).dump(), R"({"type":"usage","prompt_tokens":10,"completion_tokens":2})");
   EXPECT_EQ(error_message("bad", "usage").dump(), R"({"type":"error","message":"bad","code":"usage"})");
   EXPECT_EQ(legacy_response_message("ok").dump(), R"({"response":"ok"})");
+  EXPECT_EQ(confirm_needed_message(ConfirmNeeded{"a-1f", 60, "2026-12-02T01:00:00.000Z", 58}).dump(),
+            R"({"type":"confirm_needed","audit_id":"a-1f","timeout_s":60,"deadline":"2026-12-02T01:00:00.000Z",)"
+            R"("seconds_left":58})");
+  EXPECT_EQ(confirm_response_message("a-1f", Json{{"id", "a-20"}}).dump(),
+            R"({"type":"confirm_response","audit_id":"a-1f","entry":{"id":"a-20"}})");
   EXPECT_EQ(history_response_message("q", std::nullopt, Json::array(), Json::array()).dump(),
             R"({"type":"history_response","query":"q","session_id":null,"results":[],"messages":[]})");
 }

@@ -86,8 +86,15 @@ class RecordingObserver : public TurnObserver {
 public:
   void on_token(std::string_view text, llm::Channel) override { tokens += text; }
   void on_tool_call(const ToolCall& call, const Json&) override { calls.push_back(call.name); }
-  void on_tool_result(const ToolCall&, const ToolOutcome& outcome) override { results.push_back(outcome); }
+  void on_tool_result(const ToolCall&, const ToolOutcome& outcome) override {
+    results.push_back(outcome);
+    events.push_back("tool_result");
+  }
   void on_progress(std::string_view text) override { progress.emplace_back(text); }
+  void on_confirm_needed(const ConfirmNeeded& needed) override {
+    confirms.push_back(needed);
+    events.push_back("confirm_needed");
+  }
   ApprovalDecision request_approval(const ApprovalRequest& request, const std::atomic<bool>&) override {
     approvals.push_back(request);
     return decision;
@@ -98,6 +105,8 @@ public:
   std::vector<ToolOutcome> results;
   std::vector<std::string> progress;
   std::vector<ApprovalRequest> approvals;
+  std::vector<ConfirmNeeded> confirms;
+  std::vector<std::string> events;
   ApprovalDecision decision{true, "client:1000", ""};
 };
 
@@ -187,6 +196,39 @@ TEST_F(TurnTest, GatedCallsRunOnlyAfterApprovalWithWhoApproved) {
   ASSERT_EQ(tools.executions.size(), 1u);
   EXPECT_EQ(tools.executions[0].context.approved_by, "client:1000");
   EXPECT_EQ(observer.progress, (std::vector<std::string>{"building\n", "activating\n"}));
+}
+
+// agntctl's answer to an apply behind a confirm-or-revert timer: the audit entry with action.confirm.
+ToolOutcome gated_apply_outcome() {
+  Json entry{{"id", "a-18f00001"},
+             {"action", {{"type", "Apply"}, {"confirm", {{"timeout_s", 60}, {"deadline", "2999-01-01T00:00:00.000Z"}}}}}};
+  return ToolOutcome{entry, true, entry.dump()};
+}
+
+TEST_F(TurnTest, AnApprovedChangeBehindATimerIsAnnouncedBeforeItsResultAndNeverConfirmed) {
+  provider.push(call("apply", {{"id", "p-1"}}));
+  provider.push(text("done"));
+  tools.outcome = gated_apply_outcome();
+  run();
+  ASSERT_EQ(observer.confirms.size(), 1u);
+  EXPECT_EQ(observer.confirms[0].audit_id, "a-18f00001");
+  EXPECT_EQ(observer.confirms[0].timeout_s, 60);
+  EXPECT_EQ(observer.confirms[0].deadline, "2999-01-01T00:00:00.000Z");
+  EXPECT_GT(observer.confirms[0].seconds_left, 60);  // the deadline is far away
+  EXPECT_EQ(observer.events, (std::vector<std::string>{"confirm_needed", "tool_result"}));
+  ASSERT_EQ(tools.executions.size(), 1u) << "the turn runs the apply and nothing else (no confirm)";
+}
+
+TEST_F(TurnTest, NoAnnouncementWithoutATimerOrWithoutAnApproval) {
+  provider.push(call("apply", {{"id", "p-1"}}));
+  provider.push(call("inspect", {{"target", "cpu"}}, "c2"));
+  provider.push(text("done"));
+  run();  // the default outcome has no action.confirm
+  tools.outcome = gated_apply_outcome();
+  provider.push(call("audit", {{"action", "show"}, {"id", "a-18f00001"}}, "c3"));  // an ungated call showing it
+  provider.push(text("done"));
+  run("show it");
+  EXPECT_TRUE(observer.confirms.empty());
 }
 
 TEST_F(TurnTest, ADeniedCallIsNotRunAndTheModelIsToldWhy) {
