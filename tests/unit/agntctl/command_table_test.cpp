@@ -39,7 +39,9 @@ TEST(CommandTable, EveryCommandHasHelpAndAppearsInTheUsage) {
     const auto help = run({command.name, "--help"}, status);
     EXPECT_EQ(status, 0) << command.name;
     EXPECT_NE(help.find(std::string("agntctl ") + command.name), std::string::npos) << help;
-    if (command.alias) EXPECT_EQ(find_command(command.alias), &command);
+    if (command.alias) {
+      EXPECT_EQ(find_command(command.alias), &command);
+    }
     // Only an action that asks has --yes; every command that has one says so in the usage.
     EXPECT_EQ(help.find("--yes") != std::string::npos, command.asks()) << command.name;
     const auto line = usage.substr(usage.find(std::string("\n  ") + command.name));
@@ -89,10 +91,13 @@ TEST(CommandTable, EveryGatedToolActionDrivesAConfirmingActionAndNoOtherAsks) {
       gated.emplace(command->name, std::string(action));
     }
   }
-  for (const auto& command : command_table())
-    for (const auto& action : command.actions)
-      if (action.confirmation == Confirmation::yes)
+  for (const auto& command : command_table()) {
+    for (const auto& action : command.actions) {
+      if (action.confirmation == Confirmation::yes) {
         EXPECT_TRUE(gated.contains({command.name, action.name})) << command.name << " " << action.name;
+      }
+    }
+  }
   EXPECT_FALSE(gated.empty());
 }
 
