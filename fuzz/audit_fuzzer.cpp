@@ -34,7 +34,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   AuditEntry added;
   added.id = "a-fuzz";
   added.timestamp = "2025-01-01T00:00:00Z";
-  added.action = agntos::Json{{"type", "Apply"}};
+  added.action.type = agntos::AuditActionType::apply;
   added.summary = "appended by the fuzzer";
   log.append(added);
   const auto after = log.read_all();

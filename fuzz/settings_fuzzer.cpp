@@ -14,11 +14,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {
     const auto settings = agntos::Settings::load(paths);
     const auto& rebuild = settings.rebuild;
-    FUZZ_CHECK(rebuild.backend == "nixos" || rebuild.backend == "profile");
+    FUZZ_CHECK(!agntos::to_string(rebuild.backend).empty() && agntos::to_string(rebuild.backend) != "?");
     FUZZ_CHECK(rebuild.mode == "switch" || rebuild.mode == "test" || rebuild.mode == "boot");
     FUZZ_CHECK(rebuild.privilege == "sudo" || rebuild.privilege == "none");
     FUZZ_CHECK(settings.policy.auto_apply == "manual");
-    FUZZ_CHECK(settings.policy.bash_sandbox == "required" || settings.policy.bash_sandbox == "off");
+    FUZZ_CHECK(agntos::to_string(settings.policy.bash_sandbox) != "?");
     const auto& limits = settings.limits;
     FUZZ_CHECK(limits.memory_chars > 0 && limits.user_chars > 0 && limits.tool_output_chars > 0 && limits.max_rounds > 0);
   } catch (const agntos::Error&) {

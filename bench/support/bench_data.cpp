@@ -78,20 +78,22 @@ std::string sentence(std::mt19937_64& random, size_t words) {
 AuditEntry audit_entry(std::mt19937_64& random, size_t index, size_t count) {
   const std::string package = kRealNames[random() % kRealNames.size()];
   const int kind = static_cast<int>(random() % 10);
-  AuditEntry entry = AuditEntry::make(kind < 6 ? "Apply" : kind < 7 ? "Undo" : "Generic",
+  AuditEntry entry = AuditEntry::make(kind < 6   ? AuditActionType::apply
+                                      : kind < 7 ? AuditActionType::undo
+                                                 : AuditActionType::generic,
                                       kind < 6 ? "Applied: Install package: " + package
                                       : kind < 7 ? "Undid: Install package: " + package
                                                  : "write_file /home/user/notes-" + std::to_string(index) + ".txt");
   // A year of history: one entry every half minute or so, in order.
   entry.timestamp = iso8601_utc(1735689600 + static_cast<int64_t>(index) * 31).substr(0, 19) + ".000Z";
-  entry.prompt = index == count / 2 ? "please install the quasar telescope viewer"
+  entry.origin.prompt = index == count / 2 ? "please install the quasar telescope viewer"
                                     : sentence(random, 4 + random() % 8) + " " + package;
   if (kind < 7) {
     entry.packages = {package};
     entry.files_changed = {"/etc/agntos/packages/" + package + ".nix"};
     entry.generation_before = static_cast<long long>(index);
     entry.generation_after = static_cast<long long>(index + 1);
-    entry.rationale = "the user asked for " + package;
+    entry.origin.rationale = "the user asked for " + package;
   }
   return entry;
 }

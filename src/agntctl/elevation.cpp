@@ -36,7 +36,7 @@ std::string shown(const std::vector<std::string>& argv) {
 
 bool needs_elevation(const agntos::Paths& paths, const agntos::Settings& settings) {
   if (::geteuid() == 0 || settings.rebuild.privilege != "sudo") return false;
-  if (settings.rebuild.backend == "nixos") return true;
+  if (settings.rebuild.backend == agntos::RebuildBackend::nixos) return true;
   for (const char* kind : agntos::kModuleKinds) {
     const auto dir = paths.config_dir / kind;
     std::error_code ec;

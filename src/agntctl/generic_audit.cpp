@@ -18,13 +18,13 @@ std::filesystem::path generic_audit_log(const agntos::Paths& paths) {
 }
 
 agntos::AuditEntry record_generic(const agntos::Paths& paths, const std::string& tool, const std::string& summary,
-                                  const std::vector<std::string>& files, const std::string& status,
+                                  const std::vector<std::string>& files, agntos::AuditStatus status,
                                   const std::string& error) {
-  auto entry = agntos::AuditEntry::make("Generic", summary);
-  entry.action["tool"] = tool;
+  auto entry = agntos::AuditEntry::make(agntos::AuditActionType::generic, summary);
+  entry.action.tool = tool;
   entry.files_changed = files;
-  entry.status = status;
-  if (!error.empty()) entry.error = error;
+  entry.result.status = status;
+  if (!error.empty()) entry.result.error = error;
   // The state dir's log is private like the rest of the state dir; the config dir's is read by
   // every user's agntctl.
   const auto log = generic_audit_log(paths);

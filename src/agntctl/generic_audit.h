@@ -18,7 +18,7 @@ std::filesystem::path generic_audit_log(const agntos::Paths& paths);
 
 // Records one Generic entry. `tool` is "write_file", "edit_file" or "run_bash".
 agntos::AuditEntry record_generic(const agntos::Paths& paths, const std::string& tool, const std::string& summary,
-                                  const std::vector<std::string>& files, const std::string& status = "Success",
+                                  const std::vector<std::string>& files, agntos::AuditStatus status = agntos::AuditStatus::success,
                                   const std::string& error = {});
 
 // Refuses (Errc::protected_path) a path that write_file and edit_file must not change: inside

@@ -196,7 +196,7 @@ void make_private_dir(const fs::path& dir, const std::vector<fs::path>& writable
 
 SandboxPlan plan_bash(const std::string& command, const agntos::Paths& paths, const agntos::Settings& settings) {
   SandboxPlan plan;
-  if (settings.policy.bash_sandbox == "off") {
+  if (settings.policy.bash_sandbox == agntos::SandboxPolicy::off) {
     plan.argv = {"bash", "-c", command};
     plan.warning = "warning: run_bash sandbox is off ([policy] bash_sandbox = \"off\"); the command runs unconfined";
     return plan;

@@ -57,42 +57,84 @@ void repair_torn_tail(int fd, const std::string& path) {
 
 }  // namespace
 
-AuditEntry AuditEntry::make(std::string action_type, std::string summary_text) {
+AuditEntry AuditEntry::make(AuditActionType type, std::string summary_text) {
   AuditEntry entry;
   entry.id = make_id("a");
   entry.timestamp = iso8601_now();
-  entry.action = Json{{"type", std::move(action_type)}};
+  entry.action.type = type;
   entry.summary = std::move(summary_text);
   return entry;
 }
 
-std::string AuditEntry::action_type() const { return json_string(action, "type").value_or("Generic"); }
+Json AuditAction::to_json() const {
+  return Json{{"type", to_string(type)},
+              {"generation", json_or_null(generation)},
+              {"store_path", json_or_null(store_path)},
+              {"mode", json_or_null(mode)},
+              {"confirm", confirm.is_object() ? confirm : Json()},
+              {"reverts", json_or_null(reverts)},
+              {"reason", json_or_null(reason)},
+              {"interrupted", json_or_null(interrupted)},
+              {"confirms", json_or_null(confirms)},
+              {"tool", json_or_null(tool)}};
+}
+
+AuditAction AuditAction::from_json(const Json& value) {
+  AuditAction action;
+  if (value.is_string()) {
+    action.type = parse_enum<AuditActionType>(value.get<std::string>());
+    return action;
+  }
+  if (!value.is_object()) return action;
+  action.type = parse_enum<AuditActionType>(json_string(value, "type").value_or("Generic"));
+  action.generation = json_int(value, "generation");
+  if (const auto prototype = json_string(value, "generation_id"); !action.generation && prototype && all_digits(*prototype) &&
+                                                                  prototype->size() < 19)
+    action.generation = std::stoll(*prototype);
+  action.store_path = json_string(value, "store_path");
+  action.mode = json_string(value, "mode");
+  if (auto it = value.find("confirm"); it != value.end() && it->is_object()) action.confirm = *it;
+  action.reverts = json_string(value, "reverts");
+  action.reason = json_string(value, "reason");
+  action.interrupted = json_string(value, "interrupted");
+  action.confirms = json_string(value, "confirms");
+  action.tool = json_string(value, "tool");
+  return action;
+}
+
+Json AuditResult::to_json() const {
+  return Json{{"status", to_string(status)}, {"message", json_or_null(message)}, {"error", json_or_null(error)}};
+}
+
+AuditResult AuditResult::from_json(const Json& value) {
+  AuditResult result;
+  if (!value.is_object()) return result;
+  result.status = parse_enum<AuditStatus>(json_string(value, "status").value_or("Success"));
+  result.message = json_string(value, "message");
+  if (!result.message) result.message = json_string(value, "reason");  // prototype's Pending
+  result.error = json_string(value, "error");
+  return result;
+}
 
 Json AuditEntry::to_json() const {
-  Json result = Json::object();
-  if (status == "Success") result = {{"status", status}, {"message", json_or_null(message)}};
-  else if (status == "Failed") result = {{"status", status}, {"error", error.value_or(message.value_or(""))}};
-  else result = {{"status", status}, {"message", json_or_null(message)}};
-  return Json{{"id", id},
-              {"timestamp", timestamp},
-              {"action", action},
-              {"actor", actor},
-              {"approved_by", json_or_null(approved_by)},
-              {"summary", summary},
-              {"prompt", json_or_null(prompt)},
-              {"rationale", json_or_null(rationale)},
-              {"files_changed", files_changed},
-              {"files_written", files_written},
-              {"files_deleted", files_deleted},
-              {"packages", packages},
-              {"generation_before", json_or_null(generation_before)},
-              {"generation_after", json_or_null(generation_after)},
-              {"commit", json_or_null(commit)},
-              {"session_id", json_or_null(session_id)},
-              {"model", json_or_null(model)},
-              {"undoes", json_or_null(undoes)},
-              {"rollback_hint", json_or_null(rollback_hint)},
-              {"result", result}};
+  Json entry{{"id", id},
+             {"timestamp", timestamp},
+             {"action", action.to_json()},
+             {"actor", actor},
+             {"approved_by", json_or_null(approved_by)},
+             {"summary", summary}};
+  origin.append_to(entry);
+  entry["files_changed"] = files_changed;
+  entry["files_written"] = files_written;
+  entry["files_deleted"] = files_deleted;
+  entry["packages"] = packages;
+  entry["generation_before"] = json_or_null(generation_before);
+  entry["generation_after"] = json_or_null(generation_after);
+  entry["commit"] = json_or_null(commit);
+  entry["undoes"] = json_or_null(undoes);
+  entry["rollback_hint"] = json_or_null(rollback_hint);
+  entry["result"] = result.to_json();
+  return entry;
 }
 
 AuditEntry AuditEntry::from_json(const Json& value) {
@@ -101,15 +143,14 @@ AuditEntry AuditEntry::from_json(const Json& value) {
   entry.id = json_string(value, "id").value_or("");
   entry.timestamp = json_string(value, "timestamp").value_or("");
   if (entry.id.empty()) throw Error(Errc::failed, "audit entry has no id");
-  if (auto it = value.find("action"); it != value.end()) {
-    if (it->is_object()) entry.action = *it;
-    else if (it->is_string()) entry.action = Json{{"type", *it}};
-  }
+  if (auto it = value.find("action"); it != value.end()) entry.action = AuditAction::from_json(*it);
   entry.actor = json_string(value, "actor").value_or("user");
   entry.approved_by = json_string(value, "approved_by");
   entry.summary = json_string(value, "summary").value_or("");
-  entry.prompt = json_string(value, "prompt");
-  entry.rationale = json_string(value, "rationale");
+  entry.origin = ChangeOrigin::from_json(value);
+  // Entries before the fixed shape kept the proposal id in the action.
+  if (!entry.origin.proposal_id)
+    if (auto it = value.find("action"); it != value.end()) entry.origin.proposal_id = json_string(*it, "proposal_id");
   entry.files_changed = string_list(value, "files_changed");
   entry.files_written = string_list(value, "files_written");
   entry.files_deleted = string_list(value, "files_deleted");
@@ -117,16 +158,9 @@ AuditEntry AuditEntry::from_json(const Json& value) {
   entry.generation_before = json_int(value, "generation_before");
   entry.generation_after = json_int(value, "generation_after");
   entry.commit = json_string(value, "commit");
-  entry.session_id = json_string(value, "session_id");
-  entry.model = json_string(value, "model");
   entry.undoes = json_string(value, "undoes");
   entry.rollback_hint = json_string(value, "rollback_hint");
-  if (auto it = value.find("result"); it != value.end() && it->is_object()) {
-    entry.status = json_string(*it, "status").value_or("Success");
-    entry.message = json_string(*it, "message");
-    if (!entry.message) entry.message = json_string(*it, "reason");  // prototype's Pending
-    entry.error = json_string(*it, "error");
-  }
+  if (auto it = value.find("result"); it != value.end()) entry.result = AuditResult::from_json(*it);
   return entry;
 }
 
@@ -187,25 +221,25 @@ std::vector<AuditEntry> read_audit_logs(const std::vector<std::filesystem::path>
 
 bool AuditFilter::matches(const AuditEntry& entry) const {
   if (since && entry.timestamp < *since) return false;
-  const auto type = entry.action_type();
+  const auto type = entry.action.type;
   if (!types.empty()) return std::find(types.begin(), types.end(), type) != types.end();
-  return include_generic || type != "Generic";
+  return include_generic || type != AuditActionType::generic;
 }
 
-std::vector<std::string> parse_audit_types(const std::vector<std::string>& words) {
-  std::vector<std::string> types;
+std::vector<AuditActionType> parse_audit_types(const std::vector<std::string>& words) {
+  std::vector<AuditActionType> types;
   for (const auto& word : words) {
     for (const auto& part : split(word, ',')) {
       const auto name = to_lower(trim(part));
       if (name.empty()) continue;
-      const auto known = std::find_if(std::begin(kAuditActionTypes), std::end(kAuditActionTypes),
-                                      [&](const char* type) { return to_lower(type) == name; });
-      if (known == std::end(kAuditActionTypes)) {
+      const auto& table = kAuditActionTypeNames.names;
+      const auto known = std::find_if(table.begin(), table.end(), [&](const auto& type) { return to_lower(type.name) == name; });
+      if (known == table.end()) {
         std::vector<std::string> names;
-        for (const char* type : kAuditActionTypes) names.push_back(to_lower(type));
+        for (const auto& type : table) names.push_back(to_lower(type.name));
         throw Error(Errc::usage, "unknown audit entry type '" + std::string(trim(part)) + "'; the types are " + join(names, ", "));
       }
-      if (std::find(types.begin(), types.end(), *known) == types.end()) types.emplace_back(*known);
+      if (std::find(types.begin(), types.end(), known->value) == types.end()) types.push_back(known->value);
     }
   }
   return types;

@@ -35,13 +35,13 @@ CREATE VIRTUAL TABLE IF NOT EXISTS entries USING fts5(
 )";
 
 std::string searchable_text(const AuditEntry& entry) {
-  std::string text = entry.id + " " + entry.action_type() + " " + entry.summary;
-  for (const auto* field : {&entry.prompt, &entry.rationale, &entry.message, &entry.error})
+  std::string text = entry.id + " " + std::string(to_string(entry.action.type)) + " " + entry.summary;
+  for (const auto* field : {&entry.origin.prompt, &entry.origin.rationale, &entry.result.message, &entry.result.error})
     if (*field) text += " " + **field;
   for (const auto* list : {&entry.files_changed, &entry.files_written, &entry.files_deleted, &entry.packages})
     for (const auto& item : *list) text += " " + item;
-  if (auto tool = json_string(entry.action, "tool")) text += " " + *tool;
-  if (auto proposal = json_string(entry.action, "proposal_id")) text += " " + *proposal;
+  if (entry.action.tool) text += " " + *entry.action.tool;
+  if (entry.origin.proposal_id) text += " " + *entry.origin.proposal_id;
   return text;
 }
 

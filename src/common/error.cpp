@@ -22,6 +22,7 @@ constexpr std::array kErrcTable{
     ErrcInfo{Errc::timeout, "timeout", 1},
     ErrcInfo{Errc::nix_missing, "nix_missing", 1},
     ErrcInfo{Errc::rebuild_failed, "rebuild_failed", 1},
+    ErrcInfo{Errc::unknown_value, "unknown_value", 1},
     ErrcInfo{Errc::usage, "usage", 2},
     ErrcInfo{Errc::refused, "refused", 3},
     ErrcInfo{Errc::invalid_name, "invalid_name", 3},

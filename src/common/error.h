@@ -20,6 +20,7 @@ enum class Errc {
   timeout,          // 1: a subprocess or request took too long
   nix_missing,      // 1: Nix is not installed
   rebuild_failed,   // 1: the backend failed to build or activate
+  unknown_value,    // 1: a word outside its vocabulary (a setting, a stored record: enum_names.h)
   usage,            // 2: bad command line
   refused,          // 3: policy refusal
   invalid_name,     // 3: a package/service/option name outside the grammar

@@ -44,20 +44,16 @@ std::optional<std::string> current_hash(const std::filesystem::path& file) {
 Json Proposal::to_json() const {
   Json change_list = Json::array();
   for (const auto& change : changes) change_list.push_back(change.to_json());
-  return Json{{"id", id},
-              {"created_at", created_at},
-              {"summary", summary},
-              {"prompt", json_or_null(prompt)},
-              {"rationale", json_or_null(rationale)},
-              {"session_id", json_or_null(session_id)},
-              {"model", json_or_null(model)},
-              {"packages", packages},
-              {"changes", change_list},
-              {"base", base},
-              {"validation", validation},
-              {"closure", closure},
-              {"diff", diff},
-              {"rollback_guidance", rollback_guidance}};
+  Json proposal{{"id", id}, {"created_at", created_at}, {"summary", summary}};
+  origin.append_to(proposal);
+  proposal["packages"] = packages;
+  proposal["changes"] = change_list;
+  proposal["base"] = base;
+  proposal["validation"] = validation;
+  proposal["closure"] = closure;
+  proposal["diff"] = diff;
+  proposal["rollback_guidance"] = rollback_guidance;
+  return proposal;
 }
 
 Proposal Proposal::from_json(const Json& value) {
@@ -66,10 +62,8 @@ Proposal Proposal::from_json(const Json& value) {
   proposal.id = json_string(value, "id").value_or("");
   proposal.created_at = json_string(value, "created_at").value_or("");
   proposal.summary = json_string(value, "summary").value_or("");
-  proposal.prompt = json_string(value, "prompt");
-  proposal.rationale = json_string(value, "rationale");
-  proposal.session_id = json_string(value, "session_id");
-  proposal.model = json_string(value, "model");
+  proposal.origin = ChangeOrigin::from_json(value);
+  proposal.origin.proposal_id = proposal.id;  // the id is what the file is named and checked by
   if (auto it = value.find("packages"); it != value.end() && it->is_array())
     for (const auto& package : *it)
       if (package.is_string()) proposal.packages.push_back(package.get<std::string>());

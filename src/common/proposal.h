@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "common/change_origin.h"
 #include "common/json.h"
 #include "common/paths.h"
 
@@ -36,10 +37,7 @@ struct Proposal {
   std::string id;
   std::string created_at;
   std::string summary;
-  std::optional<std::string> prompt;
-  std::optional<std::string> rationale;
-  std::optional<std::string> session_id;
-  std::optional<std::string> model;
+  ChangeOrigin origin;  // its proposal_id is this proposal's id (from_json makes sure)
   std::vector<std::string> packages;
   std::vector<FileChange> changes;
   std::string base;  // tree hash of the config dir when proposed (informational)

@@ -28,6 +28,14 @@ void read_string(const toml::table& table, const char* key, std::string& out, st
   out = *value;
 }
 
+// A key whose value is one of an enum's spellings (enum_names.h).
+template <NamedEnum E>
+void read_enum(const toml::table& table, const char* key, E& out, const std::string& where) {
+  std::string text;
+  read_string(table, key, text, {}, where);
+  if (table.get(key)) out = parse_enum<E>(text, where + ": " + key + " =");
+}
+
 void read_int(const toml::table& table, const char* key, long& out, const std::string& where) {
   const toml::node* node = table.get(key);
   if (!node) return;
@@ -74,7 +82,7 @@ Settings Settings::load(const Paths& paths) {
   }
   const std::string where = file.string();
   if (const auto* rebuild = root["rebuild"].as_table()) {
-    read_string(*rebuild, "backend", settings.rebuild.backend, {"nixos", "profile"}, where + " [rebuild]");
+    read_enum(*rebuild, "backend", settings.rebuild.backend, where + " [rebuild]");
     read_string(*rebuild, "mode", settings.rebuild.mode, {"switch", "test", "boot"}, where + " [rebuild]");
     read_string(*rebuild, "flake", settings.rebuild.flake, {}, where + " [rebuild]");
     read_string(*rebuild, "privilege", settings.rebuild.privilege, {"sudo", "none"}, where + " [rebuild]");
@@ -93,7 +101,7 @@ Settings Settings::load(const Paths& paths) {
   }
   if (const auto* policy = root["policy"].as_table()) {
     read_string(*policy, "auto_apply", settings.policy.auto_apply, {"manual"}, where + " [policy]");
-    read_string(*policy, "bash_sandbox", settings.policy.bash_sandbox, {"required", "off"}, where + " [policy]");
+    read_enum(*policy, "bash_sandbox", settings.policy.bash_sandbox, where + " [policy]");
   }
   if (const auto* limits = root["limits"].as_table()) {
     read_int(*limits, "memory_chars", settings.limits.memory_chars, where + " [limits]");

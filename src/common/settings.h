@@ -1,20 +1,34 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 // agntos.toml (SPEC §2). Every key is optional; a missing file means all defaults.
-// A malformed file or a value of the wrong type is an error that names the key and the line.
+// A malformed file or a value of the wrong type is an error that names the key and the line; a
+// word outside a key's vocabulary is Error(Errc::unknown_value) naming the valid ones.
 
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "common/enum_names.h"
 #include "common/paths.h"
 
 namespace agntos {
 
+// [rebuild] backend: how the config dir becomes the running system (agntctl's backend.h).
+enum class RebuildBackend { nixos, profile };
+inline constexpr EnumNames<RebuildBackend, 2> kRebuildBackendNames{
+    "rebuild backend", {{{RebuildBackend::nixos, "nixos"}, {RebuildBackend::profile, "profile"}}}};
+constexpr const auto& names_of(RebuildBackend) { return kRebuildBackendNames; }
+
+// [policy] bash_sandbox: whether run_bash must run inside bubblewrap (agntctl's sandbox.h).
+enum class SandboxPolicy { required, off };
+inline constexpr EnumNames<SandboxPolicy, 2> kSandboxPolicyNames{
+    "bash sandbox policy", {{{SandboxPolicy::required, "required"}, {SandboxPolicy::off, "off"}}}};
+constexpr const auto& names_of(SandboxPolicy) { return kSandboxPolicyNames; }
+
 struct Settings {
   struct Rebuild {
-    std::string backend = "nixos";  // "nixos" | "profile"
+    RebuildBackend backend = RebuildBackend::nixos;
     std::string mode = "switch";    // "switch" | "test" | "boot"
     std::string flake;              // overrides flake-info
     std::string privilege = "sudo"; // "sudo" | "none"
@@ -31,7 +45,7 @@ struct Settings {
   } rebuild;
   struct Policy {
     std::string auto_apply = "manual";
-    std::string bash_sandbox = "required";  // "required" | "off"
+    SandboxPolicy bash_sandbox = SandboxPolicy::required;
   } policy;
   struct Limits {
     long memory_chars = 2200;

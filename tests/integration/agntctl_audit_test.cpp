@@ -63,7 +63,7 @@ TEST(AgntctlAudit, ReadOnlyConfigDirSendsEntriesToStateDir) {
 
 // Appends an entry of `type` at `timestamp` to the config dir's log.
 void append(const AgntctlEnv& env, const std::string& type, const std::string& timestamp = iso8601_now()) {
-  auto entry = AuditEntry::make(type, type + " entry");
+  auto entry = AuditEntry::make(parse_enum<AuditActionType>(type), type + " entry");
   entry.timestamp = timestamp;
   AuditLog(env.config_dir() / "audit.jsonl").append(entry);
 }
@@ -147,7 +147,7 @@ TEST(AgntctlAudit, ListJsonHasOneShapeWhateverTheFilter) {
   append(env, "Apply");
   append(env, "Generic");
   const std::vector<std::string> keys{"count", "entries", "filter", "hidden"};
-  const auto full_entry = AuditEntry::make("Apply", "x").to_json();
+  const auto full_entry = AuditEntry::make(AuditActionType::apply, "x").to_json();
   for (const auto& args : std::vector<std::vector<std::string>>{{"audit", "list", "--json"},
                                                                 {"audit", "list", "--all", "--json"},
                                                                 {"audit", "list", "--type", "undo", "--json"},

@@ -98,7 +98,7 @@ TEST_F(BuildPlan, TheApprovedStorePathIsExactlyWhatIsActivatedAndAudited) {
   EXPECT_EQ(fs::canonical(env.profile()).string(), system);
   const auto entries = AuditLog(env.config_dir() / "audit.jsonl").read_all();
   ASSERT_FALSE(entries.empty());
-  EXPECT_EQ(entries.back().action["store_path"], system);
+  EXPECT_EQ(entries.back().action.store_path, system);
 }
 
 TEST_F(BuildPlan, UndoAndGenerationPlansNameTheSystemTheyWouldRun) {

@@ -26,9 +26,9 @@ TEST(AgntctlFiles, WriteEditReadRoundTripLeavesTwoGenericEntries) {
 
   const auto entries = AuditLog(env.config_dir() / "audit.jsonl").read_all();
   ASSERT_EQ(entries.size(), 2u);
-  EXPECT_EQ(entries[0].action_type(), "Generic");
-  EXPECT_EQ(entries[0].action["tool"], "write_file");
-  EXPECT_EQ(entries[1].action["tool"], "edit_file");
+  EXPECT_EQ(entries[0].action.type, AuditActionType::generic);
+  EXPECT_EQ(entries[0].action.tool, "write_file");
+  EXPECT_EQ(entries[1].action.tool, "edit_file");
   EXPECT_EQ(entries[1].files_changed.at(0), file);
 }
 

@@ -118,13 +118,13 @@ TEST(FullDisk, ApplyOnAFullDiskLeavesOldOrNewStateAndIsAuditedWhenSpaceReturns) 
     const auto entries = AuditLog(env.config_dir() / "audit.jsonl").read_all();
     bool accounted = settled_btop;  // a finished apply has its Apply (or Recover) entry
     for (const auto& entry : entries)
-      if (entry.status == "Failed" || entry.action_type() == "Recover") accounted = true;
+      if (entry.result.status == AuditStatus::failed || entry.action.type == AuditActionType::recover) accounted = true;
     if (!settled_btop && applied.exit_code == 0) accounted = false;
     EXPECT_TRUE(accounted) << "apply " << applied.exit_code << ": " << applied.err;
     if (settled_btop) {
       bool recorded = false;
-      for (const auto& entry : entries) recorded |= entry.action_type() == "Apply" && entry.summary.find("btop") != std::string::npos;
-      for (const auto& entry : entries) recorded |= entry.action_type() == "Recover";
+      for (const auto& entry : entries) recorded |= entry.action.type == AuditActionType::apply && entry.summary.find("btop") != std::string::npos;
+      for (const auto& entry : entries) recorded |= entry.action.type == AuditActionType::recover;
       EXPECT_TRUE(recorded);
     }
   }

@@ -179,7 +179,7 @@ TEST_F(Pipeline, ApplyInstallsCommitsAndAudits) {
 
   const auto entry = result.json();
   EXPECT_EQ(entry["action"]["type"], "Apply");
-  EXPECT_EQ(entry["action"]["proposal_id"], id);
+  EXPECT_EQ(entry["proposal_id"], id);
   EXPECT_EQ(entry["prompt"], "can you install htop for me");
   EXPECT_EQ(entry["approved_by"], "--yes");
   EXPECT_EQ(entry["generation_after"], 1);
@@ -237,8 +237,8 @@ protected:
     EXPECT_FALSE(fs::exists(env.config_dir() / ".agntos-journal.json"));
     const auto entries = audit();
     ASSERT_FALSE(entries.empty());
-    EXPECT_EQ(entries.back().status, "Failed");
-    EXPECT_FALSE(entries.back().error.value_or("").empty());
+    EXPECT_EQ(entries.back().result.status, AuditStatus::failed);
+    EXPECT_FALSE(entries.back().result.error.value_or("").empty());
   }
   static constexpr const char* kOriginal = "# hand-written \t trailing space \n{ pkgs, ... }: { environment.systemPackages = [ pkgs.hello ]; }";
 };
@@ -328,7 +328,7 @@ TEST_F(Pipeline, ConcurrentAppliesOfTheSameFileSerialize) {
   EXPECT_EQ((a.exit_code == 4) + (b.exit_code == 4), 1) << a.err << b.err;
   EXPECT_EQ(installed("htop") + installed("btop"), 1);
   size_t applies = 0;
-  for (const auto& entry : audit()) applies += entry.action_type() == "Apply";
+  for (const auto& entry : audit()) applies += entry.action.type == AuditActionType::apply;
   EXPECT_EQ(applies, 1u);
 }
 
@@ -384,7 +384,7 @@ TEST_F(Pipeline, GenerationRollbackRestoresTreeAndHistoryMatchesAudit) {
   EXPECT_TRUE(list["generations"][0]["current"].get<bool>());
   EXPECT_EQ(list["generations"][1]["prompt"], "second ask");
   for (const auto& entry : audit()) {
-    if (entry.status == "Success" && entry.generation_after) {
+    if (entry.result.status == AuditStatus::success && entry.generation_after) {
       EXPECT_TRUE(fs::exists(env.profile().string() + "-" + std::to_string(*entry.generation_after) + "-link"));
     }
   }

@@ -107,7 +107,7 @@ TEST_F(Truth, ProposalsAreListedWithStaleOnesMarkedAndCanBeDiscarded) {
   EXPECT_TRUE(fs::exists(env.config_dir() / "proposals" / (fresh + ".json")));
   const auto entries = audit();
   ASSERT_FALSE(entries.empty());
-  EXPECT_EQ(entries.back().action_type(), "Discard");
+  EXPECT_EQ(entries.back().action.type, AuditActionType::discard);
   EXPECT_NE(entries.back().summary.find(doomed), std::string::npos);
   EXPECT_EQ(env.run({"proposals", "discard", fresh, "--json"}).exit_code, 0);
   EXPECT_EQ(env.run({"proposals", "--json"}).json()["proposals"].size(), 0u);

@@ -21,23 +21,28 @@ std::vector<std::filesystem::path> audit_logs(const agntos::Paths& paths) {
 }
 
 std::string one_line(const agntos::AuditEntry& entry) {
-  std::string line = entry.timestamp.substr(0, 19) + "  " + entry.id + "  " + entry.action_type();
+  std::string line = entry.timestamp.substr(0, 19) + "  " + entry.id + "  " + std::string(agntos::to_string(entry.action.type));
   line += std::string(line.size() < 48 ? 48 - line.size() : 1, ' ');
-  line += (entry.status == "Success" ? "" : "[" + entry.status + "] ") + entry.summary;
-  if (entry.prompt) line += "\n      prompt: \"" + *entry.prompt + "\"";
+  const std::string status(agntos::to_string(entry.result.status));
+  line += (entry.result.status == agntos::AuditStatus::success ? "" : "[" + status + "] ") + entry.summary;
+  if (entry.origin.prompt) line += "\n      prompt: \"" + *entry.origin.prompt + "\"";
   return line;
 }
 
 std::string details(const agntos::AuditEntry& entry) {
   std::string text = entry.id + "  " + entry.timestamp + "\n";
-  text += "action:    " + agntos::dump_json(entry.action) + "\n";
+  Json action = entry.action.to_json();  // the keys that apply to it, for a person
+  for (auto it = action.begin(); it != action.end();) it = it->is_null() ? action.erase(it) : std::next(it);
+  text += "action:    " + agntos::dump_json(action) + "\n";
   text += "summary:   " + entry.summary + "\n";
-  text += "result:    " + entry.status + (entry.error ? ": " + *entry.error : entry.message ? ": " + *entry.message : "") + "\n";
+  const auto& result = entry.result;
+  text += "result:    " + std::string(agntos::to_string(result.status)) +
+          (result.error ? ": " + *result.error : result.message ? ": " + *result.message : "") + "\n";
   auto optional_line = [&](const char* label, const std::optional<std::string>& value) {
     if (value) text += std::string(label) + *value + "\n";
   };
-  optional_line("prompt:    ", entry.prompt);
-  optional_line("rationale: ", entry.rationale);
+  optional_line("prompt:    ", entry.origin.prompt);
+  optional_line("rationale: ", entry.origin.rationale);
   optional_line("approved:  ", entry.approved_by);
   optional_line("commit:    ", entry.commit);
   optional_line("undoes:    ", entry.undoes);
@@ -151,13 +156,15 @@ Output run_audit(Invocation& inv) {
   for (auto& entry : entries) {
     if (!filter.matches(entry)) {
       ++hidden;
-      if (entry.action_type() == "Generic") ++generic_hidden;
+      if (entry.action.type == agntos::AuditActionType::generic) ++generic_hidden;
     } else if (shown.size() < limit) {
       shown.push_back(std::move(entry));
     }
   }
   auto output = list_output(shown, entries.empty() ? "the audit log is empty\n" : "no audit entry matches\n");
-  output.json["filter"] = Json{{"types", filter.types}, {"all", all}, {"since", agntos::json_or_null(filter.since)}};
+  Json types = Json::array();
+  for (const auto type : filter.types) types.push_back(agntos::to_string(type));
+  output.json["filter"] = Json{{"types", types}, {"all", all}, {"since", agntos::json_or_null(filter.since)}};
   output.json["hidden"] = hidden;
   // The default view leaves out the user-level tools' entries: say so, and how to see them.
   if (filter.types.empty() && !all && generic_hidden)

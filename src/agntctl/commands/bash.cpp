@@ -40,13 +40,13 @@ Output run_bash(Invocation& inv) {
   if (!cwd.empty()) options.cwd = cwd;
   const auto result = agntos::run_process(plan.argv, options);
 
-  std::string status = "Success";
+  auto status = agntos::AuditStatus::success;
   std::string error;
   if (result.timed_out) {
-    status = "Failed";
+    status = agntos::AuditStatus::failed;
     error = "timed out after " + std::to_string(static_cast<long long>(timeout)) + " s; the process group was killed";
   } else if (result.exit_code != 0) {
-    status = "Failed";
+    status = agntos::AuditStatus::failed;
     error = result.term_signal ? "killed by signal " + std::to_string(result.term_signal)
                                : "exit code " + std::to_string(result.exit_code);
   }
@@ -58,7 +58,7 @@ Output run_bash(Invocation& inv) {
                                : text;
   };
   Output output;
-  output.exit_status = status == "Success" ? 0 : 1;
+  output.exit_status = status == agntos::AuditStatus::success ? 0 : 1;
   output.json = Json{{"command", command},
                      {"exit_code", result.exit_code >= 0 ? Json(result.exit_code) : Json(nullptr)},
                      {"signal", result.term_signal ? Json(result.term_signal) : Json(nullptr)},

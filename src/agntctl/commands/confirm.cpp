@@ -24,11 +24,11 @@ using agntos::Error;
 std::string fate_of(const agntos::Paths& paths, const std::optional<std::string>& id) {
   const auto entries = agntos::AuditLog(paths.audit_log()).read_all();
   for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
-    const auto type = it->action_type();
-    if (type == "AutoRevert" && (!id || it->undoes == id))
+    const auto type = it->action.type;
+    if (type == agntos::AuditActionType::auto_revert && (!id || it->undoes == id))
       return "; " + it->undoes.value_or("?") + " was reverted by the timer (audit " + it->id + ", " +
              it->timestamp.substr(0, 19) + ")";
-    if (type == "Confirm" && id && agntos::json_string(it->action, "confirms") == id)
+    if (type == agntos::AuditActionType::confirm && id && it->action.confirms == id)
       return "; " + *id + " was confirmed already (audit " + it->id + ")";
   }
   return "";
@@ -69,10 +69,10 @@ Output run_confirm(Invocation& inv) {
   PendingConfirmation::remove(paths);
   const auto settings = agntos::Settings::load(paths);
   disarm_watchdog(settings, *record);
-  auto entry = AuditEntry::make("Confirm", "Confirmed " + record->audit_id + ": " + record->summary);
-  entry.action["confirms"] = record->audit_id;
+  auto entry = AuditEntry::make(agntos::AuditActionType::confirm, "Confirmed " + record->audit_id + ": " + record->summary);
+  entry.action.confirms = record->audit_id;
   entry.approved_by = ::isatty(STDIN_FILENO) ? "tty" : "agntctl confirm";
-  entry.message = record->revert_error ? "confirmed after the automatic revert failed: " + *record->revert_error
+  entry.result.message = record->revert_error ? "confirmed after the automatic revert failed: " + *record->revert_error
                                        : std::to_string(std::max(0LL, left_ms / 1000)) + " s before the deadline";
   agntos::AuditLog(paths.audit_log()).append(entry);
 

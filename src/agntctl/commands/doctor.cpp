@@ -284,9 +284,10 @@ void check_drift(Report& report, const agntos::Paths& paths, const agntos::Setti
   }
   std::optional<long long> recorded;
   for (const auto& entry : agntos::AuditLog(paths.audit_log()).read_all()) {
-    const auto type = entry.action_type();
-    if (entry.status == "Success" && (type == "Apply" || type == "Undo" || type == "Rollback" || type == "Recover") &&
-        entry.generation_after)
+    using enum agntos::AuditActionType;
+    const auto type = entry.action.type;
+    if (entry.result.status == agntos::AuditStatus::success &&
+        (type == apply || type == undo || type == rollback || type == recover) && entry.generation_after)
       recorded = entry.generation_after;
   }
   if (!recorded) {
@@ -304,7 +305,7 @@ void check_drift(Report& report, const agntos::Paths& paths, const agntos::Setti
 }
 
 void check_sandbox(Report& report, const agntos::Paths& paths, const agntos::Settings& settings) {
-  if (settings.policy.bash_sandbox == "off")
+  if (settings.policy.bash_sandbox == agntos::SandboxPolicy::off)
     report.warn("run_bash sandbox", "off by policy ([policy] bash_sandbox = \"off\"): run_bash is unconfined",
                 "set [policy] bash_sandbox = \"required\" in " + paths.settings_file().string());
   else if (const auto bwrap = agntos::find_program("bwrap"))
@@ -512,8 +513,8 @@ Output run_doctor(Invocation& inv) {
   std::optional<agntos::Settings> settings;
   check_settings(report, paths, settings);
   check_nix(report);
-  if (settings && settings->rebuild.backend == "nixos") check_nixos_backend(report, paths, *settings);
-  if (settings && settings->rebuild.backend == "profile") check_profile_backend(report, paths, *settings);
+  if (settings && settings->rebuild.backend == agntos::RebuildBackend::nixos) check_nixos_backend(report, paths, *settings);
+  if (settings && settings->rebuild.backend == agntos::RebuildBackend::profile) check_profile_backend(report, paths, *settings);
   check_config_dir(report, paths);
   check_state_dir(report, paths);
   if (settings) {

@@ -267,7 +267,7 @@ Output inspect_nixos(Invocation& inv) {
     flake_source = "flake-info";
   }
 
-  const bool backend_profile = settings.rebuild.backend == "profile";
+  const bool backend_profile = settings.rebuild.backend == agntos::RebuildBackend::profile;
   std::optional<agntos::ProfileGenerations> profile;
   if (backend_profile) profile = agntos::read_profile_generations(settings.rebuild.profile_path);
   Json profile_json = nullptr;
@@ -279,7 +279,7 @@ Output inspect_nixos(Invocation& inv) {
   const bool is_nixos = nixos.os.is_nixos();
   // With an agntos.toml that does not load, the backend is unknown, not the default.
   const std::string backend_text =
-      settings_error ? "unknown (agntos.toml does not load)" : settings.rebuild.backend;
+      settings_error ? "unknown (agntos.toml does not load)" : std::string(agntos::to_string(settings.rebuild.backend));
   std::optional<std::string> message;
   if (!is_nixos)
     message = "not NixOS: " + nixos.os.pretty_name + (nixos.os.id.empty() ? "" : " (ID=" + nixos.os.id + ")") +
@@ -294,7 +294,7 @@ Output inspect_nixos(Invocation& inv) {
                      {"generations", is_nixos ? generations_json(nixos.system) : Json::array()},
                      {"flake", json_or_null(flake)},
                      {"flake_source", json_or_null(flake_source)},
-                     {"rebuild_backend", settings_error ? Json(nullptr) : Json(settings.rebuild.backend)},
+                     {"rebuild_backend", settings_error ? Json(nullptr) : Json(agntos::to_string(settings.rebuild.backend))},
                      {"rebuild_mode", settings_error ? Json(nullptr) : Json(settings.rebuild.mode)},
                      {"profile", profile_json},
                      {"settings_error", json_or_null(settings_error)}};

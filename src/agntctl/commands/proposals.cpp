@@ -24,7 +24,7 @@ std::optional<std::string> stale_reason(const agntos::Paths& paths, const Histor
 
 Json listing(const Proposal& proposal, const std::optional<std::string>& stale) {
   return Json{{"id", proposal.id},         {"created_at", proposal.created_at}, {"summary", proposal.summary},
-              {"prompt", agntos::json_or_null(proposal.prompt)}, {"stale", stale.has_value()},
+              {"prompt", agntos::json_or_null(proposal.origin.prompt)}, {"stale", stale.has_value()},
               {"stale_reason", agntos::json_or_null(stale)}};
 }
 
@@ -54,7 +54,7 @@ Output show(const agntos::Paths& paths, const std::string& id) {
   json["stale_reason"] = agntos::json_or_null(stale);
   Output output;
   output.text = proposal.id + "  " + proposal.summary + "\n" + (stale ? "stale: " + *stale + "\n" : "") +
-                (proposal.prompt ? "prompt: \"" + *proposal.prompt + "\"\n" : "") + "\n" + json["diff"].get<std::string>();
+                (proposal.origin.prompt ? "prompt: \"" + *proposal.origin.prompt + "\"\n" : "") + "\n" + json["diff"].get<std::string>();
   output.json = std::move(json);
   return output;
 }
@@ -74,9 +74,10 @@ Output discard(const agntos::Paths& paths, const std::vector<std::string>& ids, 
   Output output;
   for (const auto& proposal : chosen) {
     Proposal::remove(paths, proposal.id);
-    auto entry = agntos::AuditEntry::make("Discard", "Discarded proposal " + proposal.id + ": " + proposal.summary);
-    entry.action["proposal_id"] = proposal.id;
-    entry.prompt = proposal.prompt;
+    auto entry = agntos::AuditEntry::make(agntos::AuditActionType::discard,
+                                          "Discarded proposal " + proposal.id + ": " + proposal.summary);
+    entry.origin.prompt = proposal.origin.prompt;
+    entry.origin.proposal_id = proposal.id;
     agntos::AuditLog(paths.audit_log()).append(entry);
     discarded.push_back(proposal.id);
     output.text += "discarded " + proposal.id + "  " + proposal.summary + "\n";

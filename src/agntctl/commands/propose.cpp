@@ -40,10 +40,7 @@ struct ProposeRequest {
   std::vector<std::string> text_files;  // --nix-file FILE, one per module
   std::vector<std::string> deletes;     // --delete KIND/NAME.nix
   std::optional<std::string> nix_expr;
-  std::optional<std::string> prompt;
-  std::optional<std::string> rationale;
-  std::optional<std::string> session_id;
-  std::optional<std::string> model;
+  agntos::ChangeOrigin origin;          // --prompt, --rationale, --session-id, --model
   bool no_build = false;
 };
 
@@ -67,10 +64,10 @@ ProposeRequest parse_request(Invocation& inv) {
       ->allow_extra_args(false);
   app.add_option("--delete", request.deletes, "module path KIND/NAME.nix to delete (repeatable)")->allow_extra_args(false);
   app.add_option("--nix-expr", request.nix_expr, "raw Nix expression as the value of a single 'set OPTION' intent");
-  app.add_option("--prompt", request.prompt, "the user's own words that led to this change (stored and audited)");
-  app.add_option("--rationale", request.rationale, "why this change answers the request (stored and audited)");
-  app.add_option("--session-id", request.session_id, "agntd session that proposed it");
-  app.add_option("--model", request.model, "model that proposed it");
+  app.add_option("--prompt", request.origin.prompt, "the user's own words that led to this change (stored and audited)");
+  app.add_option("--rationale", request.origin.rationale, "why this change answers the request (stored and audited)");
+  app.add_option("--session-id", request.origin.session_id, "agntd session that proposed it");
+  app.add_option("--model", request.origin.model, "model that proposed it");
   app.add_flag("--no-build", request.no_build, "do not build the system now (apply builds it before asking)");
   inv.parse(app);
   request.words = app.remaining();
@@ -287,10 +284,8 @@ Proposal stage_proposal(const agntos::Paths& paths, const agntos::Settings& sett
   proposal.id = agntos::make_id("p");
   proposal.created_at = agntos::iso8601_now();
   proposal.summary = changes.summary();
-  proposal.prompt = request.prompt;
-  proposal.rationale = request.rationale;
-  proposal.session_id = request.session_id;
-  proposal.model = request.model;
+  proposal.origin = request.origin;
+  proposal.origin.proposal_id = proposal.id;
   proposal.packages = changes.packages();
   proposal.changes = changes.changes();
   {

@@ -68,7 +68,7 @@ public:
       : m_profile(settings.rebuild.profile_path), m_pkgs(settings.rebuild.profile_pkgs), m_settings(settings),
         m_evaluator(nix_data_dir(paths) / "profile" / "system.nix"), m_nix_dir(nix_data_dir(paths)) {}
 
-  std::string name() const override { return "profile"; }
+  agntos::RebuildBackend kind() const override { return agntos::RebuildBackend::profile; }
   std::optional<long long> current_generation() const override { return profile_current_generation(m_profile); }
   std::vector<Generation> generations() const override { return profile_generations(m_profile); }
 
@@ -155,7 +155,7 @@ public:
       if (auto info = agntos::read_file_if_exists(paths.config_dir / "flake-info")) m_flake = agntos::trim(*info);
   }
 
-  std::string name() const override { return "nixos"; }
+  agntos::RebuildBackend kind() const override { return agntos::RebuildBackend::nixos; }
   std::optional<long long> current_generation() const override { return profile_current_generation(kSystem); }
   std::vector<Generation> generations() const override { return profile_generations(kSystem); }
 
@@ -276,7 +276,10 @@ std::optional<long long> profile_current_generation(const std::filesystem::path&
 std::filesystem::path nix_data_dir(const agntos::Paths& paths) { return paths.data_dir / "nix"; }
 
 std::unique_ptr<Backend> make_backend(const agntos::Paths& paths, const agntos::Settings& settings) {
-  if (settings.rebuild.backend == "profile") return std::make_unique<ProfileBackend>(paths, settings);
+  switch (settings.rebuild.backend) {
+    case agntos::RebuildBackend::profile: return std::make_unique<ProfileBackend>(paths, settings);
+    case agntos::RebuildBackend::nixos: break;
+  }
   return std::make_unique<NixosBackend>(paths, settings);
 }
 

@@ -41,7 +41,9 @@ struct Generation {
 class Backend {
 public:
   virtual ~Backend() = default;
-  virtual std::string name() const = 0;
+  virtual agntos::RebuildBackend kind() const = 0;
+  // The kind as [rebuild] backend spells it, for messages and JSON.
+  std::string name() const { return std::string(agntos::to_string(kind())); }
   // The running generation, or nullopt when there is none yet.
   virtual std::optional<long long> current_generation() const = 0;
   // All generations, oldest first.

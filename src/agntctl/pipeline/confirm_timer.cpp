@@ -223,13 +223,13 @@ Json PendingConfirmation::to_json() const {
     files.push_back(Json{{"path", path}, {"before_base64", content ? Json(agntos::base64_encode(*content)) : Json()}});
   return Json{{"version", 1},
               {"audit_id", audit_id},
-              {"phase", phase},
+              {"phase", agntos::to_string(phase)},
               {"deadline_ms", deadline_ms},
               {"deadline", deadline_iso()},
               {"gate", gate.to_json()},
               {"summary", summary},
-              {"backend", backend},
-              {"watchdog", watchdog},
+              {"backend", agntos::to_string(backend)},
+              {"watchdog", agntos::to_string(watchdog)},
               {"generation_before", agntos::json_or_null(generation_before)},
               {"files", files},
               {"revert_error", agntos::json_or_null(revert_error)}};
@@ -238,12 +238,12 @@ Json PendingConfirmation::to_json() const {
 PendingConfirmation PendingConfirmation::from_json(const Json& value) {
   PendingConfirmation record;
   record.audit_id = value.at("audit_id").get<std::string>();
-  record.phase = agntos::json_string(value, "phase").value_or("waiting");
+  record.phase = agntos::parse_enum<ConfirmPhase>(agntos::json_string(value, "phase").value_or("waiting"));
   record.deadline_ms = value.at("deadline_ms").get<long long>();
   record.gate = ConfirmGate::from_json(value.value("gate", Json::object()));
   record.summary = agntos::json_string(value, "summary").value_or("");
-  record.backend = agntos::json_string(value, "backend").value_or("");
-  record.watchdog = agntos::json_string(value, "watchdog").value_or("detached");
+  record.backend = agntos::parse_enum<agntos::RebuildBackend>(agntos::json_string(value, "backend").value_or("nixos"));
+  record.watchdog = agntos::parse_enum<WatchdogKind>(agntos::json_string(value, "watchdog").value_or("detached"));
   record.generation_before = agntos::json_int(value, "generation_before");
   record.revert_error = agntos::json_string(value, "revert_error");
   for (const auto& file : value.at("files")) {

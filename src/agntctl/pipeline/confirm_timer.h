@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "agntctl/pipeline/change_set.h"
+#include "common/enum_names.h"
 #include "common/json.h"
 #include "common/paths.h"
 #include "common/settings.h"
@@ -59,21 +60,35 @@ std::optional<ConfirmGate> confirm_gate(const agntos::Settings::Rebuild& setting
                                         const std::filesystem::path& config_dir, const std::vector<FileChange>& changes,
                                         const std::optional<std::vector<std::string>>& changed);
 
+// Where a pending confirmation is: "activating" until the journal says activated, then
+// "waiting" with its deadline counted from the activation.
+enum class ConfirmPhase { activating, waiting };
+inline constexpr agntos::EnumNames<ConfirmPhase, 2> kConfirmPhaseNames{
+    "confirmation phase", {{{ConfirmPhase::activating, "activating"}, {ConfirmPhase::waiting, "waiting"}}}};
+constexpr const auto& names_of(ConfirmPhase) { return kConfirmPhaseNames; }
+
+// What reverts an unconfirmed change (watchdog.h): a detached agntctl, or a systemd timer.
+enum class WatchdogKind { detached, systemd };
+inline constexpr agntos::EnumNames<WatchdogKind, 2> kWatchdogKindNames{
+    "confirm watchdog", {{{WatchdogKind::detached, "detached"}, {WatchdogKind::systemd, "systemd"}}}};
+constexpr const auto& names_of(WatchdogKind) { return kWatchdogKindNames; }
+
 // A change waiting for `agntctl confirm`.
 struct PendingConfirmation {
   std::string audit_id;   // the transaction (and its audit entry) that activated the change
-  std::string phase;      // "activating" (until the journal says activated) | "waiting"
+  ConfirmPhase phase = ConfirmPhase::activating;
   long long deadline_ms = 0;  // Unix time in milliseconds: later than this, unconfirmed = revert
   ConfirmGate gate;
   std::string summary;
-  std::string backend;    // "profile" | "nixos"
-  std::string watchdog;   // "detached" | "systemd"
+  agntos::RebuildBackend backend = agntos::RebuildBackend::nixos;
+  WatchdogKind watchdog = WatchdogKind::detached;
   std::optional<long long> generation_before;                  // nullopt: none; the revert removes the new one
   std::map<std::string, std::optional<std::string>> before;    // path -> content to restore (nullopt: absent)
   std::optional<std::string> revert_error;                     // the last failed automatic revert
 
   std::string deadline_iso() const;
   agntos::Json to_json() const;
+  // Throws Error(Errc::unknown_value) for a phase, backend or watchdog outside its names.
   static PendingConfirmation from_json(const agntos::Json& value);
 
   // nullopt when there is none; throws Error(Errc::failed) for a damaged record.

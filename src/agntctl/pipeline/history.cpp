@@ -17,8 +17,10 @@ using agntos::Errc;
 using agntos::Error;
 
 bool is_change(const AuditEntry& entry) {
-  const auto type = entry.action_type();
-  return entry.status == "Success" && entry.commit && (type == "Apply" || type == "Undo" || type == "Rollback");
+  using enum agntos::AuditActionType;
+  const auto type = entry.action.type;
+  return entry.result.status == agntos::AuditStatus::success && entry.commit &&
+         (type == apply || type == undo || type == rollback);
 }
 
 std::string describe(const AuditEntry& entry) { return entry.id + " (" + entry.summary + ")"; }
@@ -128,7 +130,7 @@ UndoChoice History::undo_target(const std::optional<std::string>& id) const {
   }
   const AuditEntry* partial = nullptr;
   for (auto it = m_entries.rbegin(); it != m_entries.rend(); ++it) {
-    if (!is_change(*it) || it->action_type() != "Apply") continue;
+    if (!is_change(*it) || it->action.type != agntos::AuditActionType::apply) continue;
     const auto differing = differing_files(*it);
     const auto files = files_of(*it);
     if (differing.empty()) {
@@ -167,7 +169,7 @@ std::vector<FileChange> History::undo_changes(const AuditEntry& entry) const {
 
 const AuditEntry* History::entry_for_generation(long long number) const {
   for (auto it = m_entries.rbegin(); it != m_entries.rend(); ++it)
-    if (is_change(*it) && it->action_type() != "Rollback" && it->generation_after == number) return &*it;
+    if (is_change(*it) && it->action.type != agntos::AuditActionType::rollback && it->generation_after == number) return &*it;
   return nullptr;
 }
 
@@ -214,7 +216,7 @@ WhyAnswer History::why(const std::string& raw) const {
     answer.message = thing + " is in the config tree: " + *answer.file + " defines it";
     if (answer.entry) {
       answer.message += ", written by " + answer.entry->id + " on " + day(*answer.entry) + " (" + answer.entry->summary + ")";
-      if (answer.entry->prompt) answer.message += " when you asked: \"" + *answer.entry->prompt + "\"";
+      if (answer.entry->origin.prompt) answer.message += " when you asked: \"" + *answer.entry->origin.prompt + "\"";
       answer.message += ".";
     } else {
       answer.message += "; its current content was not written by AgntOS (edited by hand).";
@@ -241,7 +243,7 @@ WhyAnswer History::why(const std::string& raw) const {
   } else if (answer.removed_by) {
     answer.message = thing + " is not in the config tree: it was last changed by " + answer.removed_by->id + " on " +
                      day(*answer.removed_by) + " (" + answer.removed_by->summary + ")" +
-                     (answer.removed_by->prompt ? " when you asked: \"" + *answer.removed_by->prompt + "\"" : std::string()) +
+                     (answer.removed_by->origin.prompt ? " when you asked: \"" + *answer.removed_by->origin.prompt + "\"" : std::string()) +
                      ", which took it out.";
   } else {
     answer.message = thing + " is not in the config tree, and AgntOS never managed it: no module mentions it and no "

@@ -53,7 +53,7 @@ ReachableOptions from_file(const fs::path& file, const std::string& what) {
 ReachableOptions options_index_for_tree(const agntos::Paths& paths, const agntos::Settings& settings,
                                         const fs::path& tree_dir) {
   ReachableOptions result;
-  if (settings.rebuild.backend != "profile") {
+  if (settings.rebuild.backend != agntos::RebuildBackend::profile) {
     std::error_code ec;
     if (!fs::exists(kNixosOptionsIndex, ec)) {
       result.source = std::string("the running system has no options index (") + kNixosOptionsIndex +
@@ -92,7 +92,7 @@ ReachableOptions options_index_for_tree(const agntos::Paths& paths, const agntos
 }
 
 ReachableOptions running_options_index(const agntos::Paths& paths, const agntos::Settings& settings) {
-  if (settings.rebuild.backend == "profile") {
+  if (settings.rebuild.backend == agntos::RebuildBackend::profile) {
     if (const auto system = make_backend(paths, settings)->running_system()) {
       const fs::path file = fs::path(*system) / "agntos" / "options.json";
       std::error_code ec;
@@ -120,7 +120,7 @@ std::optional<ModuleDefinitions> read_module_definitions(const agntos::Paths& pa
     allowed.push_back(lib->path);
     argv.insert(argv.end(), {"--argstr", "lib", lib->path});
   }
-  const std::string pkgs = settings.rebuild.backend == "profile" ? settings.rebuild.profile_pkgs : "";
+  const std::string pkgs = settings.rebuild.backend == agntos::RebuildBackend::profile ? settings.rebuild.profile_pkgs : "";
   if (!pkgs.empty()) argv.insert(argv.end(), {"--argstr", "pkgs", pkgs});
   std::string missing;
   const auto evaluated = evaluate(agntos::restricted_nix(allowed, pkgs), argv, &missing);

@@ -43,11 +43,11 @@ void assess_activation(Plan& plan, const agntos::Paths& paths, const Backend& ba
   const auto running = backend.running_system();
   std::optional<std::vector<std::string>> changed;
   if (plan.store_path) changed = changed_options(running, *plan.store_path);
-  plan.confirm = plan.request.kind == "AutoRevert"
+  plan.confirm = plan.request.kind == agntos::AuditActionType::auto_revert
                      ? std::nullopt
                      : confirm_gate(settings.rebuild, paths.config_dir, plan.request.changes, changed);
   plan.request.confirm = plan.confirm ? plan.confirm->to_json() : Json();
-  const std::string configured = backend.name() == "nixos" ? settings.rebuild.mode : "switch";
+  const std::string configured = backend.kind() == agntos::RebuildBackend::nixos ? settings.rebuild.mode : "switch";
   if (plan.store_path) {
     plan.activation = choose_activation(configured, backend.critical_changes_of(*plan.store_path)).to_json();
   } else {
@@ -87,7 +87,7 @@ std::string stamp_for(const Plan& plan, const agntos::Paths& paths, const fs::pa
   std::error_code ec;
   if (fs::exists(paths.config_dir / ".git", ec)) commit = agntos::GitRepo::open_or_init(paths.config_dir).head();
   return Json{{"kind", plan.kind},
-              {"proposal_id", agntos::json_or_null(plan.request.proposal_id)},
+              {"proposal_id", agntos::json_or_null(plan.request.origin.proposal_id)},
               {"undoes", agntos::json_or_null(plan.request.undoes)},
               {"summary", plan.request.summary},
               {"config_commit", agntos::json_or_null(commit)},
@@ -201,20 +201,16 @@ Plan plan_apply(const agntos::Paths& paths, Backend& backend, const std::string&
     revalidate_syntax(paths, proposal.changes);
     plan.summary = proposal.summary;
     auto& request = plan.request;
-    request.kind = "Apply";
+    request.kind = agntos::AuditActionType::apply;
     request.summary = "Applied: " + proposal.summary;
-    request.prompt = proposal.prompt;
-    request.rationale = proposal.rationale;
-    request.proposal_id = proposal.id;
-    request.session_id = proposal.session_id;
-    request.model = proposal.model;
+    request.origin = proposal.origin;
     request.packages = proposal.packages;
     request.changes = proposal.changes;
     build_system(plan, paths, backend, build);
     plan.effect = "Applies " + proposal.id + ": " + files_in_words(proposal.changes) + ", then " +
                   (plan.store_path ? "activates the system built from it" : "rebuilds") + " with the " + backend.name() +
                   " backend.";
-    if (proposal.prompt) plan.effect += " Asked for as: \"" + *proposal.prompt + "\".";
+    if (proposal.origin.prompt) plan.effect += " Asked for as: \"" + *proposal.origin.prompt + "\".";
   });
 }
 
@@ -227,14 +223,14 @@ Plan plan_undo(const agntos::Paths& paths, Backend& backend, const std::optional
     const AuditEntry& target = *choice.entry;
 
     auto& request = plan.request;
-    request.kind = "Undo";
+    request.kind = agntos::AuditActionType::undo;
     request.summary = "Undo " + target.id + ": " + target.summary;
-    request.prompt = prompt;
+    request.origin.prompt = prompt;
     request.undoes = target.id;
     request.changes = history.undo_changes(target);
     build_system(plan, paths, backend, build);
     plan.effect = "Undoes " + target.id + " (" + target.timestamp.substr(0, 19) + ", " + target.summary + ")" +
-                  (target.prompt ? ", made for \"" + *target.prompt + "\"" : std::string()) + "; " + choice.why +
+                  (target.origin.prompt ? ", made for \"" + *target.origin.prompt + "\"" : std::string()) + "; " + choice.why +
                   ". It " + files_in_words(request.changes) + ", then rebuilds with the " + backend.name() +
                   " backend.";
   });
@@ -272,9 +268,9 @@ Plan plan_generation(const agntos::Paths& paths, const Backend& backend, const s
 
     const History history(paths);
     auto& request = plan.request;
-    request.kind = "Rollback";
+    request.kind = agntos::AuditActionType::rollback;
     request.target_generation = number;
-    request.prompt = prompt;
+    request.origin.prompt = prompt;
     request.summary = "Rolled back to generation " + std::to_string(*number);
     plan.effect = "Switches the system to generation " + std::to_string(*number) +
                   (current ? " (running: " + std::to_string(*current) + ")" : std::string()) + " without evaluating";
@@ -292,7 +288,7 @@ Plan plan_generation(const agntos::Paths& paths, const Backend& backend, const s
       if (generation.number <= *number || (current && generation.number > *current)) continue;
       const AuditEntry* entry = history.entry_for_generation(generation.number);
       reverts += "\n  generation " + std::to_string(generation.number) + ": " +
-                 (entry ? entry->summary + (entry->prompt ? " (\"" + *entry->prompt + "\")" : std::string())
+                 (entry ? entry->summary + (entry->origin.prompt ? " (\"" + *entry->origin.prompt + "\")" : std::string())
                         : std::string("(not made by AgntOS)"));
     }
     if (!reverts.empty()) plan.effect += " It reverts:" + reverts;

@@ -24,9 +24,16 @@ using agntos::Errc;
 using agntos::Error;
 using agntos::Json;
 
+// Where a transaction is: files being written and the system activated ("writing", reverted by
+// the recovery), or activated (finished by the recovery).
+enum class JournalPhase { writing, activated };
+constexpr agntos::EnumNames<JournalPhase, 2> kJournalPhaseNames{
+    "journal phase", {{{JournalPhase::writing, "writing"}, {JournalPhase::activated, "activated"}}}};
+constexpr const auto& names_of(JournalPhase) { return kJournalPhaseNames; }
+
 struct Journal {
   std::string audit_id;
-  std::string phase;  // "writing" | "activated"
+  JournalPhase phase = JournalPhase::writing;
   TransactionRequest request;
   std::optional<long long> generation_before;
   std::optional<long long> generation_after;
@@ -41,7 +48,7 @@ struct Journal {
       files.push_back(Json{{"path", path}, {"before_base64", content ? Json(agntos::base64_encode(*content)) : Json()}});
     return Json{{"version", 1},
                 {"audit_id", audit_id},
-                {"phase", phase},
+                {"phase", agntos::to_string(phase)},
                 {"generation_before", agntos::json_or_null(generation_before)},
                 {"generation_after", agntos::json_or_null(generation_after)},
                 {"activated", agntos::json_or_null(activated)},
@@ -54,7 +61,7 @@ struct Journal {
   static Journal from_json(const Json& value) {
     Journal journal;
     journal.audit_id = agntos::json_string(value, "audit_id").value_or("");
-    journal.phase = agntos::json_string(value, "phase").value_or("writing");
+    journal.phase = agntos::parse_enum<JournalPhase>(agntos::json_string(value, "phase").value_or("writing"));
     journal.generation_before = agntos::json_int(value, "generation_before");
     journal.generation_after = agntos::json_int(value, "generation_after");
     journal.activated = agntos::json_string(value, "activated");
@@ -97,37 +104,33 @@ AuditEntry entry_for(const agntos::Paths& paths, const Journal& journal) {
   AuditEntry entry;
   entry.id = journal.audit_id;
   entry.timestamp = agntos::iso8601_now();
-  entry.action = Json{{"type", request.kind}};
-  if (request.proposal_id) entry.action["proposal_id"] = *request.proposal_id;
-  if (request.target_generation) entry.action["generation"] = *request.target_generation;
-  if (journal.activated) entry.action["store_path"] = *journal.activated;
-  if (journal.mode) entry.action["mode"] = *journal.mode;
+  entry.action.type = request.kind;
+  entry.action.generation = request.target_generation;
+  entry.action.store_path = journal.activated;
+  entry.action.mode = journal.mode;
   if (request.confirm.is_object()) {
     const auto gate = ConfirmGate::from_json(request.confirm);
     const long long deadline = journal.activated_at_ms.value_or(unix_ms_now()) + gate.timeout_s * 1000;
-    entry.action["confirm"] = Json{{"timeout_s", gate.timeout_s},
-                                   {"deadline", iso_of_unix_ms(deadline)},
-                                   {"classes", gate.classes},
-                                   {"because", gate.because}};
+    entry.action.confirm = Json{{"timeout_s", gate.timeout_s},
+                                {"deadline", iso_of_unix_ms(deadline)},
+                                {"classes", gate.classes},
+                                {"because", gate.because}};
   }
-  if (request.kind == "AutoRevert") {
-    entry.action["reverts"] = agntos::json_or_null(request.undoes);
-    entry.action["reason"] = agntos::json_or_null(request.reason);
-    entry.message = request.reason;
+  if (request.kind == agntos::AuditActionType::auto_revert) {
+    entry.action.reverts = request.undoes;
+    entry.action.reason = request.reason;
+    entry.result.message = request.reason;
   }
   entry.actor = "user";
   entry.approved_by = request.approved_by;
   entry.summary = request.summary;
-  entry.prompt = request.prompt;
-  entry.rationale = request.rationale;
+  entry.origin = request.origin;
   entry.files_changed = absolute_paths(paths.config_dir, request.changes);
   entry.files_written = absolute_paths(paths.config_dir, request.changes, "write");
   entry.files_deleted = absolute_paths(paths.config_dir, request.changes, "delete");
   entry.packages = request.packages;
   entry.generation_before = journal.generation_before;
   entry.generation_after = journal.generation_after;
-  entry.session_id = request.session_id;
-  entry.model = request.model;
   entry.undoes = request.undoes;
   entry.rollback_hint = "agntctl rollback undo " + journal.audit_id;
   return entry;
@@ -135,8 +138,9 @@ AuditEntry entry_for(const agntos::Paths& paths, const Journal& journal) {
 
 std::string commit_message(const Journal& journal) {
   std::string message = journal.request.summary + "\n\n";
-  if (journal.request.prompt) message += "Prompt: " + *journal.request.prompt + "\n";
-  if (journal.request.rationale) message += "Rationale: " + *journal.request.rationale + "\n";
+  const auto& origin = journal.request.origin;
+  if (origin.prompt) message += "Prompt: " + *origin.prompt + "\n";
+  if (origin.rationale) message += "Rationale: " + *origin.rationale + "\n";
   message += "Audit: " + journal.audit_id + "\n";
   return message;
 }
@@ -177,16 +181,16 @@ void flush_deferred_audit(const agntos::Paths& paths) {
 }
 
 // The record a confirmed-or-reverted transaction leaves while it waits (confirm_timer.h).
-PendingConfirmation pending_for(const Journal& journal, const std::string& backend_name) {
+PendingConfirmation pending_for(const Journal& journal, agntos::RebuildBackend backend) {
   PendingConfirmation record;
   record.audit_id = journal.audit_id;
-  record.phase = "activating";
+  record.phase = ConfirmPhase::activating;
   record.gate = ConfirmGate::from_json(journal.request.confirm);
   // Only a wake-up time until the activation is done: then it counts from the activation.
   record.deadline_ms = unix_ms_now() + record.gate.timeout_s * 1000;
   record.summary = journal.request.summary;
-  record.backend = backend_name;
-  record.watchdog = backend_name == "nixos" ? "systemd" : "detached";
+  record.backend = backend;
+  record.watchdog = backend == agntos::RebuildBackend::nixos ? WatchdogKind::systemd : WatchdogKind::detached;
   record.generation_before = journal.generation_before;
   record.before = journal.before;
   return record;
@@ -197,8 +201,8 @@ void start_confirm_clock(const agntos::Paths& paths, const Journal& journal) {
   auto record = PendingConfirmation::load(paths);
   if (!record || record->audit_id != journal.audit_id)
     record = pending_for(journal, agntos::Settings::load(paths).rebuild.backend);  // lost: written anew
-  if (record->phase == "waiting") return;
-  record->phase = "waiting";
+  if (record->phase == ConfirmPhase::waiting) return;
+  record->phase = ConfirmPhase::waiting;
   record->deadline_ms = journal.activated_at_ms.value_or(unix_ms_now()) + record->gate.timeout_s * 1000;
   record->save(paths);
 }
@@ -225,8 +229,8 @@ AuditEntry finish(const agntos::Paths& paths, const Journal& journal, Resuming r
   }
   if (resuming == Resuming::no || !audit_has(paths, journal.audit_id)) append_or_defer(paths, entry);
   // Last, so that a crash before it reverts again rather than leave the change unconfirmed.
-  if (journal.request.kind == "AutoRevert") remove_pending_of(paths, journal.request.undoes);
-  if (journal.request.proposal_id) Proposal::remove(paths, *journal.request.proposal_id);
+  if (journal.request.kind == agntos::AuditActionType::auto_revert) remove_pending_of(paths, journal.request.undoes);
+  if (journal.request.origin.proposal_id) Proposal::remove(paths, *journal.request.origin.proposal_id);
   agntos::remove_file_durably(paths.journal());
   return entry;
 }
@@ -236,33 +240,25 @@ AuditEntry finish(const agntos::Paths& paths, const Journal& journal, Resuming r
 Json TransactionRequest::to_json() const {
   Json change_list = Json::array();
   for (const auto& change : changes) change_list.push_back(change.to_json());
-  return Json{{"kind", kind},
-              {"summary", summary},
-              {"prompt", agntos::json_or_null(prompt)},
-              {"rationale", agntos::json_or_null(rationale)},
-              {"proposal_id", agntos::json_or_null(proposal_id)},
-              {"undoes", agntos::json_or_null(undoes)},
-              {"session_id", agntos::json_or_null(session_id)},
-              {"model", agntos::json_or_null(model)},
-              {"approved_by", approved_by},
-              {"packages", packages},
-              {"changes", change_list},
-              {"target_generation", agntos::json_or_null(target_generation)},
-              {"store_path", agntos::json_or_null(store_path)},
-              {"confirm", confirm},
-              {"reason", agntos::json_or_null(reason)}};
+  Json request{{"kind", agntos::to_string(kind)}, {"summary", summary}};
+  origin.append_to(request);
+  request["undoes"] = agntos::json_or_null(undoes);
+  request["approved_by"] = approved_by;
+  request["packages"] = packages;
+  request["changes"] = change_list;
+  request["target_generation"] = agntos::json_or_null(target_generation);
+  request["store_path"] = agntos::json_or_null(store_path);
+  request["confirm"] = confirm;
+  request["reason"] = agntos::json_or_null(reason);
+  return request;
 }
 
 TransactionRequest TransactionRequest::from_json(const Json& value) {
   TransactionRequest request;
-  request.kind = agntos::json_string(value, "kind").value_or("Apply");
+  request.kind = agntos::parse_enum<agntos::AuditActionType>(agntos::json_string(value, "kind").value_or("Apply"));
   request.summary = agntos::json_string(value, "summary").value_or("");
-  request.prompt = agntos::json_string(value, "prompt");
-  request.rationale = agntos::json_string(value, "rationale");
-  request.proposal_id = agntos::json_string(value, "proposal_id");
+  request.origin = agntos::ChangeOrigin::from_json(value);
   request.undoes = agntos::json_string(value, "undoes");
-  request.session_id = agntos::json_string(value, "session_id");
-  request.model = agntos::json_string(value, "model");
   request.approved_by = agntos::json_string(value, "approved_by").value_or("");
   request.target_generation = agntos::json_int(value, "target_generation");
   request.store_path = agntos::json_string(value, "store_path");
@@ -277,14 +273,14 @@ TransactionRequest TransactionRequest::from_json(const Json& value) {
 
 AuditEntry run_transaction(const agntos::Paths& paths, Backend& backend, const TransactionRequest& request,
                            const Approval& approval, const ProgressSink& progress) {
-  if (request.kind != "AutoRevert") refuse_while_confirmation_pending(paths);
+  if (request.kind != agntos::AuditActionType::auto_revert) refuse_while_confirmation_pending(paths);
   auto repo = agntos::GitRepo::open_or_init(paths.config_dir);
   // Hand edits since the last transaction get their own commit, so history stays exact.
   if (repo.module_tree_dirty()) repo.commit_module_tree("Record module files changed outside AgntOS\n");
 
   Journal journal;
   journal.audit_id = agntos::make_id("a");
-  journal.phase = "writing";
+  journal.phase = JournalPhase::writing;
   journal.request = request;
   journal.request.approved_by = approval.by();
   journal.generation_before = backend.current_generation();
@@ -295,8 +291,8 @@ AuditEntry run_transaction(const agntos::Paths& paths, Backend& backend, const T
   } catch (const Error& failure) {
     // Nothing has changed yet; say so in the log (or in the deferred log if the disk is full).
     auto entry = entry_for(paths, journal);
-    entry.status = "Failed";
-    entry.error = std::string("could not start: ") + failure.what();
+    entry.result.status = agntos::AuditStatus::failed;
+    entry.result.error = std::string("could not start: ") + failure.what();
     entry.generation_after = journal.generation_before;
     entry.rollback_hint = std::nullopt;
     append_or_defer(paths, entry);
@@ -308,16 +304,17 @@ AuditEntry run_transaction(const agntos::Paths& paths, Backend& backend, const T
   try {
     if (request.confirm.is_object()) {
       // Armed before anything changes: no kill after this point leaves the change unwatched.
-      auto record = pending_for(journal, backend.name());
+      auto record = pending_for(journal, backend.kind());
       record.save(paths);
       armed = true;
       arm_watchdog(paths, agntos::Settings::load(paths), record);
-      progress("a " + std::to_string(record.gate.timeout_s) + " s confirm-or-revert timer is armed (" + record.watchdog +
+      progress("a " + std::to_string(record.gate.timeout_s) + " s confirm-or-revert timer is armed (" +
+               std::string(agntos::to_string(record.watchdog)) +
                " watchdog)\n");
     }
     for (const auto& change : request.changes) write_change(paths.config_dir, change.path, change.content);
     if (request.target_generation) backend.switch_to_generation(*request.target_generation, progress);
-    else if (request.kind == "AutoRevert") backend.remove_all_generations(progress);  // it undoes the first activation
+    else if (request.kind == agntos::AuditActionType::auto_revert) backend.remove_all_generations(progress);  // it undoes the first activation
     else if (request.store_path) backend.activate(*request.store_path, progress);  // exactly what was approved
     else backend.rebuild(paths.config_dir, progress);
   } catch (const Error& failure) {
@@ -325,21 +322,21 @@ AuditEntry run_transaction(const agntos::Paths& paths, Backend& backend, const T
     revert(paths, backend, journal, progress);
     if (armed) remove_pending_of(paths, journal.audit_id);
     auto entry = entry_for(paths, journal);
-    entry.status = "Failed";
-    entry.error = failure.what();
+    entry.result.status = agntos::AuditStatus::failed;
+    entry.result.error = failure.what();
     entry.generation_after = backend.current_generation();
     entry.rollback_hint = std::nullopt;
     append_or_defer(paths, entry);
     agntos::remove_file_durably(paths.journal());
     throw Error(failure.code(), std::string(failure.what()) + "\nEvery file was restored; audit entry " + entry.id +
                                     " records the failure" +
-                                    (request.proposal_id ? "; the proposal " + *request.proposal_id + " is kept" : ""));
+                                    (request.origin.proposal_id ? "; the proposal " + *request.origin.proposal_id + " is kept" : ""));
   }
   journal.generation_after = backend.current_generation();
   journal.activated = backend.running_system();
   journal.mode = backend.activation_mode();
   journal.activated_at_ms = unix_ms_now();
-  journal.phase = "activated";
+  journal.phase = JournalPhase::activated;
   journal.save(paths);
   return finish(paths, journal, Resuming::no);
 }
@@ -348,11 +345,11 @@ std::string describe_result(const AuditEntry& entry) {
   auto generation = [](const std::optional<long long>& g) { return g ? std::to_string(*g) : std::string("none"); };
   std::string text = entry.summary + "\n  audit " + entry.id + " · generation " + generation(entry.generation_before) +
                      " -> " + generation(entry.generation_after) + " · commit " + entry.commit.value_or("").substr(0, 12);
-  if (const auto mode = agntos::json_string(entry.action, "mode"); mode == "boot")
+  if (entry.action.mode == "boot")
     text += "\n  installed with 'boot' (kernel, initrd, systemd or dbus changed): reboot to use it";
-  if (const auto it = entry.action.find("confirm"); it != entry.action.end() && it->is_object())
-    text += "\n  confirm within " + std::to_string((*it)["timeout_s"].get<long>()) + " s with: agntctl confirm " + entry.id +
-            "\n  (otherwise it is reverted at " + (*it)["deadline"].get<std::string>() + ")";
+  if (const Json& confirm = entry.action.confirm; confirm.is_object())
+    text += "\n  confirm within " + std::to_string(confirm["timeout_s"].get<long>()) + " s with: agntctl confirm " + entry.id +
+            "\n  (otherwise it is reverted at " + confirm["deadline"].get<std::string>() + ")";
   return text;
 }
 
@@ -409,23 +406,24 @@ void recover_journal(const agntos::Paths& paths) {
   std::string log;
   auto progress = [&](std::string_view chunk) { log += chunk; };
 
-  auto recovery = AuditEntry::make("Recover", "");
-  recovery.action["interrupted"] = journal.audit_id;
+  auto recovery = AuditEntry::make(agntos::AuditActionType::recover, "");
+  recovery.action.interrupted = journal.audit_id;
   recovery.files_changed = absolute_paths(paths.config_dir, journal.request.changes);
-  if (journal.phase == "activated") {
+  const std::string kind(agntos::to_string(journal.request.kind));
+  if (journal.phase == JournalPhase::activated) {
     const auto finished = finish(paths, journal, Resuming::yes);
-    recovery.summary = "Finished interrupted " + journal.request.kind + ": " + journal.request.summary;
+    recovery.summary = "Finished interrupted " + kind + ": " + journal.request.summary;
     recovery.commit = finished.commit;
     recovery.generation_after = journal.generation_after;
   } else {
     revert(paths, *backend, journal, progress);
-    recovery.summary = "Reverted interrupted " + journal.request.kind + ": " + journal.request.summary;
+    recovery.summary = "Reverted interrupted " + kind + ": " + journal.request.summary;
     recovery.generation_after = backend->current_generation();
     remove_pending_of(paths, journal.audit_id);  // it never activated: nothing to confirm
     agntos::remove_file_durably(paths.journal());
   }
   recovery.generation_before = journal.generation_before;
-  recovery.prompt = journal.request.prompt;
+  recovery.origin.prompt = journal.request.origin.prompt;
   flush_deferred_audit(paths);
   append_or_defer(paths, recovery);
   std::fprintf(stderr, "agntctl: %s (audit %s)\n", recovery.summary.c_str(), recovery.id.c_str());

@@ -35,14 +35,10 @@
 namespace agntctl {
 
 struct TransactionRequest {
-  std::string kind;  // "Apply" | "Undo" | "Rollback" | "AutoRevert"
+  agntos::AuditActionType kind = agntos::AuditActionType::apply;  // apply | undo | rollback | auto_revert
   std::string summary;
-  std::optional<std::string> prompt;
-  std::optional<std::string> rationale;
-  std::optional<std::string> proposal_id;
+  agntos::ChangeOrigin origin;  // origin.proposal_id: the proposal applied (removed on success)
   std::optional<std::string> undoes;
-  std::optional<std::string> session_id;
-  std::optional<std::string> model;
   std::string approved_by;  // set by run_transaction from its Approval (kept for recovery)
   std::vector<std::string> packages;
   std::vector<FileChange> changes;
@@ -52,6 +48,7 @@ struct TransactionRequest {
   std::optional<std::string> reason;           // AutoRevert: why (in the audit entry)
 
   agntos::Json to_json() const;
+  // Throws Error(Errc::unknown_value) for a kind outside the audit action types.
   static TransactionRequest from_json(const agntos::Json& value);
 };
 

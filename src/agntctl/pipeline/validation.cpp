@@ -51,7 +51,7 @@ void check_syntax(const StagedTree& staged, const fs::path& config_dir, const st
 }
 
 std::optional<std::string> reachable_package_set(const agntos::Settings& settings) {
-  if (settings.rebuild.backend == "profile" && !settings.rebuild.profile_pkgs.empty())
+  if (settings.rebuild.backend == agntos::RebuildBackend::profile && !settings.rebuild.profile_pkgs.empty())
     return settings.rebuild.profile_pkgs;
   if (agntos::find_program("nix-instantiate") && run_nix(agntos::system_nix(), {"nix-instantiate", "--find-file", "nixpkgs"}).ok())
     return std::string("nixpkgs");

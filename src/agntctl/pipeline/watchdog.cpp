@@ -127,7 +127,7 @@ std::vector<std::string> systemd_timer_argv(const fs::path& agntctl, const agnto
 }
 
 void arm_watchdog(const agntos::Paths& paths, const agntos::Settings& settings, PendingConfirmation& record) {
-  if (record.watchdog == "systemd") {
+  if (record.watchdog == WatchdogKind::systemd) {
     agntos::ProcessOptions options;
     options.timeout = std::chrono::seconds(30);
     const auto argv = privileged(settings, systemd_timer_argv(self_binary(), paths, record.audit_id, record.gate.timeout_s));
@@ -137,12 +137,12 @@ void arm_watchdog(const agntos::Paths& paths, const agntos::Settings& settings, 
                                     "): " + agntos::trim(result.err.empty() ? result.out : result.err));
     return;
   }
-  record.watchdog = "detached";
+  record.watchdog = WatchdogKind::detached;
   spawn_detached(paths, record.audit_id);
 }
 
 void disarm_watchdog(const agntos::Settings& settings, const PendingConfirmation& record) {
-  if (record.watchdog != "systemd") return;
+  if (record.watchdog != WatchdogKind::systemd) return;
   agntos::ProcessOptions options;
   options.timeout = std::chrono::seconds(30);
   try {
@@ -158,7 +158,7 @@ Approval watchdog_approval() { return Approval("confirm-timer"); }
 agntos::AuditEntry auto_revert(const agntos::Paths& paths, Backend& backend, const PendingConfirmation& record,
                                const std::string& reason) {
   TransactionRequest request;
-  request.kind = "AutoRevert";
+  request.kind = agntos::AuditActionType::auto_revert;
   request.summary = "Reverted " + record.audit_id + " (not confirmed): " + record.summary;
   request.undoes = record.audit_id;
   request.reason = reason;
@@ -178,7 +178,7 @@ void settle_pending_confirmation(const agntos::Paths& paths) {
   if (!record) return;
   std::error_code ec;
   if (fs::exists(paths.journal(), ec)) return;  // a transaction the caller could not recover
-  if (record->phase != "waiting") {
+  if (record->phase != ConfirmPhase::waiting) {
     PendingConfirmation::remove(paths);
     std::fprintf(stderr, "agntctl: removed the confirmation record of %s: that change was never activated\n",
                  record->audit_id.c_str());
@@ -202,7 +202,7 @@ void settle_pending_confirmation(const agntos::Paths& paths) {
     }
     return;
   }
-  if (record->watchdog == "detached" && !watchdog_alive(paths)) {
+  if (record->watchdog == WatchdogKind::detached && !watchdog_alive(paths)) {
     try {
       spawn_detached(paths, record->audit_id);
       std::fprintf(stderr, "agntctl: the confirm watchdog of %s was gone; started it again\n", record->audit_id.c_str());

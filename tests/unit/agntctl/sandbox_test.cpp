@@ -70,7 +70,7 @@ TEST(Sandbox, AncestorsBelowAWritableRootBecomeMountPointsAndTheSocketIsCovered)
 TEST(Sandbox, OffPolicyRunsPlainBashWithWarning) {
   agntos::Paths paths;
   agntos::Settings settings;
-  settings.policy.bash_sandbox = "off";
+  settings.policy.bash_sandbox = agntos::SandboxPolicy::off;
   const auto plan = plan_bash("true", paths, settings);
   EXPECT_FALSE(plan.sandboxed);
   EXPECT_EQ(plan.argv, (std::vector<std::string>{"bash", "-c", "true"}));

@@ -9,7 +9,7 @@ namespace agntos {
 namespace {
 
 AuditEntry entry(const std::string& type, const std::string& timestamp) {
-  auto result = AuditEntry::make(type, type + " entry");
+  auto result = AuditEntry::make(parse_enum<AuditActionType>(type), type + " entry");
   result.timestamp = timestamp;
   return result;
 }
@@ -29,7 +29,7 @@ TEST(AuditFilter, ByDefaultShowsEverySystemChangeButNoGenericEntry) {
 
 TEST(AuditFilter, TypesPickExactlyThoseEntries) {
   AuditFilter filter;
-  filter.types = {"Undo", "Generic"};
+  filter.types = {AuditActionType::undo, AuditActionType::generic};
   EXPECT_TRUE(filter.matches(entry("Undo", "2026-01-01T00:00:00.000Z")));
   EXPECT_TRUE(filter.matches(entry("Generic", "2026-01-01T00:00:00.000Z")));
   EXPECT_FALSE(filter.matches(entry("Apply", "2026-01-01T00:00:00.000Z")));
@@ -46,9 +46,10 @@ TEST(AuditFilter, SinceKeepsEntriesAtOrAfterTheTimeInEitherTimestampForm) {
 
 TEST(AuditFilter, TypeNamesAreCaseInsensitiveRepeatableAndCommaSeparated) {
   EXPECT_EQ(parse_audit_types({"apply,UNDO", "rollback", "apply", " generic "}),
-            (std::vector<std::string>{"Apply", "Undo", "Rollback", "Generic"}));
+            (std::vector{AuditActionType::apply, AuditActionType::undo, AuditActionType::rollback, AuditActionType::generic}));
   EXPECT_EQ(parse_audit_types({"autorevert,recover,propose,discard"}),
-            (std::vector<std::string>{"AutoRevert", "Recover", "Propose", "Discard"}));
+            (std::vector{AuditActionType::auto_revert, AuditActionType::recover, AuditActionType::propose,
+                         AuditActionType::discard}));
   EXPECT_TRUE(parse_audit_types({}).empty());
 }
 

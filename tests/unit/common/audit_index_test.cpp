@@ -11,8 +11,8 @@ namespace agntos {
 namespace {
 
 AuditEntry apply_entry(const std::string& package, const std::string& prompt) {
-  auto entry = AuditEntry::make("Apply", "Applied: Install package: " + package);
-  entry.prompt = prompt;
+  auto entry = AuditEntry::make(AuditActionType::apply, "Applied: Install package: " + package);
+  entry.origin.prompt = prompt;
   entry.packages = {package};
   entry.files_changed = {"/etc/agntos/packages/" + package + ".nix"};
   return entry;
@@ -26,14 +26,14 @@ TEST(AuditIndex, WhyQuestionFindsTheEntryWithThePrompt) {
   AuditIndex index(dir / "index.db", {log.path()});
   const auto results = index.search("Why is htop installed?", 10);
   ASSERT_EQ(results.size(), 1u);
-  EXPECT_EQ(results[0].prompt.value_or(""), "I want to see which process eats my CPU");
+  EXPECT_EQ(results[0].origin.prompt.value_or(""), "I want to see which process eats my CPU");
 }
 
 TEST(AuditIndex, MatchesPromptRationaleAndPaths) {
   testing::TempDir dir;
   AuditLog log(dir / "audit.jsonl");
   auto entry = apply_entry("btop", "show me a pretty process viewer");
-  entry.rationale = "user wants resource monitoring";
+  entry.origin.rationale = "user wants resource monitoring";
   log.append(entry);
   AuditIndex index(dir / "index.db", {log.path()});
   EXPECT_EQ(index.search("pretty viewer", 10).size(), 1u);
@@ -51,7 +51,7 @@ TEST(AuditIndex, NewestFirstAndIncremental) {
   log.append(apply_entry("htop", "second"));
   const auto results = index.search("htop", 10);
   ASSERT_EQ(results.size(), 2u);
-  EXPECT_EQ(results[0].prompt.value_or(""), "second");
+  EXPECT_EQ(results[0].origin.prompt.value_or(""), "second");
   EXPECT_EQ(index.refresh(), 0u);  // nothing new
 }
 
@@ -94,7 +94,7 @@ TEST(AuditIndex, RemovedLogIsForgottenAndAbsentLogCostsNothing) {
   std::filesystem::remove(removed);
   const auto results = index.search("htop", 10);
   ASSERT_EQ(results.size(), 1u);
-  EXPECT_EQ(results[0].prompt.value_or(""), "kept");
+  EXPECT_EQ(results[0].origin.prompt.value_or(""), "kept");
 }
 
 }  // namespace

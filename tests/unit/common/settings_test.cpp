@@ -19,7 +19,8 @@ Paths paths_in(const testing::TempDir& dir) {
 TEST(Settings, MissingFileMeansDefaults) {
   testing::TempDir dir;
   const auto settings = Settings::load(paths_in(dir));
-  EXPECT_EQ(settings.rebuild.backend, "nixos");
+  EXPECT_EQ(settings.rebuild.backend, RebuildBackend::nixos);
+  EXPECT_EQ(settings.policy.bash_sandbox, SandboxPolicy::required);
   EXPECT_EQ(settings.limits.memory_chars, 2200);
   EXPECT_EQ(settings.rebuild.profile_path, (dir / "state/profile/system").string());
 }
@@ -38,10 +39,10 @@ bash_sandbox = "off"
 memory_chars = 3000
 )");
   const auto settings = Settings::load(paths_in(dir));
-  EXPECT_EQ(settings.rebuild.backend, "profile");
+  EXPECT_EQ(settings.rebuild.backend, RebuildBackend::profile);
   EXPECT_EQ(settings.rebuild.mode, "test");
   EXPECT_EQ(settings.rebuild.profile_pkgs, "/x/demo-pkgs");
-  EXPECT_EQ(settings.policy.bash_sandbox, "off");
+  EXPECT_EQ(settings.policy.bash_sandbox, SandboxPolicy::off);
   EXPECT_EQ(settings.limits.memory_chars, 3000);
   EXPECT_EQ(settings.limits.user_chars, 1375);
 }
@@ -53,7 +54,18 @@ TEST(Settings, BadValuesNameTheKey) {
     Settings::load(paths_in(dir));
     FAIL();
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("backend"), std::string::npos);
+    EXPECT_EQ(e.code(), Errc::unknown_value);
+    EXPECT_EQ(std::string(e.what()),
+              (dir / "agntos.toml").string() + " [rebuild]: backend = \"docker\" is not one of \"nixos\", \"profile\"");
+  }
+  write_file_atomic(dir / "agntos.toml", "[policy]\nbash_sandbox = \"maybe\"\n");
+  try {
+    Settings::load(paths_in(dir));
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), Errc::unknown_value);
+    EXPECT_NE(std::string(e.what()).find("bash_sandbox = \"maybe\" is not one of \"required\", \"off\""), std::string::npos)
+        << e.what();
   }
   write_file_atomic(dir / "agntos.toml", "[rebuild\n");
   EXPECT_THROW(Settings::load(paths_in(dir)), Error);

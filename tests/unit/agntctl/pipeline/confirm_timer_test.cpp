@@ -125,13 +125,13 @@ TEST(PendingConfirmation, IsSavedAtomicallyAndReadBackExactly) {
   EXPECT_FALSE(PendingConfirmation::load(paths));
   PendingConfirmation record;
   record.audit_id = "a-1";
-  record.phase = "waiting";
+  record.phase = ConfirmPhase::waiting;
   record.deadline_ms = 1'700'000'000'123;
   record.gate.timeout_s = 3;
   record.gate.classes = {"networking"};
   record.summary = "Applied: hostname";
-  record.backend = "profile";
-  record.watchdog = "detached";
+  record.backend = agntos::RebuildBackend::profile;
+  record.watchdog = WatchdogKind::detached;
   record.generation_before = 4;
   record.before = {{"options/networking-hostName.nix", std::string("\"old\"\n")}, {"modules/new.nix", std::nullopt}};
   record.save(paths);
