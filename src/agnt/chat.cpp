@@ -345,6 +345,13 @@ void ChatClient::handle(const Json& message) {
   } else if (type == "approval_request") {
     m_turn_started = true;
     handle_approval(message);
+  } else if (type == "confirm_needed") {
+    PendingConfirm pending;
+    pending.audit_id = string_field(message, "audit_id");
+    pending.deadline = string_field(message, "deadline");
+    pending.revert_at = std::chrono::steady_clock::now() + std::chrono::seconds(message.value("seconds_left", 0LL));
+    m_pending_confirm = pending;
+    confirm_change(std::nullopt);
   } else if (type == "progress") {
     close_transient();
     for (const auto& line : agntos::split_lines(string_field(message, "text")))
@@ -549,6 +556,68 @@ std::optional<Json> ChatClient::agntctl_json(const std::vector<std::string>& arg
     print_error(e.what());
     return std::nullopt;
   }
+}
+
+std::string ChatClient::confirm_outlook(const PendingConfirm& pending) const {
+  const auto id = agntos::visible_text(pending.audit_id);
+  std::string when = "at its deadline";
+  if (pending.revert_at) {
+    const auto left = std::chrono::duration_cast<std::chrono::seconds>(*pending.revert_at - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return "its deadline has passed: the watchdog reverts it";
+    when = "in " + std::to_string(left.count()) + " s";
+    if (pending.deadline.size() >= 19) when += " (" + agntos::visible_text(pending.deadline.substr(11, 8)) + " UTC)";
+  }
+  return "the watchdog will revert it " + when + "; to keep it: /confirm, or run agntctl confirm " + id;
+}
+
+bool ChatClient::confirm_change(const std::optional<std::string>& audit_id) {
+  if (!audit_id && !m_pending_confirm) {
+    print(m_style.dim() + "no change is waiting for a confirmation from this session (/confirm a-<id> names one)" +
+          m_style.reset() + "\n");
+    return false;
+  }
+  // The announced change when it is the one named (its deadline is known), else the id alone.
+  const PendingConfirm pending = m_pending_confirm && (!audit_id || *audit_id == m_pending_confirm->audit_id)
+                                     ? *m_pending_confirm
+                                     : PendingConfirm{*audit_id, "", std::nullopt};
+  auto settled = [&] {
+    if (m_pending_confirm && m_pending_confirm->audit_id == pending.audit_id) m_pending_confirm.reset();
+  };
+  const auto id = agntos::visible_text(pending.audit_id);
+  close_transient();
+  auto failed = [&](const std::string& why, bool still_pending) {
+    chrome(m_style.red() + "✗ " + m_style.reset() + id + " not confirmed: " + one_line(why, 300) +
+           (still_pending ? m_style.dim() + "; " + confirm_outlook(pending) + m_style.reset() : std::string()) + "\n");
+    if (!still_pending) settled();
+    return false;
+  };
+  // A new connection, never the one the approval went over: reaching the daemon again is what
+  // the confirmation proves.
+  std::optional<Connection> fresh;
+  try {
+    fresh = Connection::open(m_paths.socket);
+    if (fresh) fresh->send(Json{{"type", "confirm"}, {"audit_id", pending.audit_id}});
+  } catch (const agntos::Error&) {
+    fresh.reset();
+  }
+  if (!fresh) return failed("cannot reach agntd over a new connection", true);
+  Json reply;
+  for (;;) {
+    const auto wait = fresh->next(reply, 60s, m_interrupts.fd());
+    if (wait == Connection::Wait::closed) return failed("agntd closed the new connection before answering", true);
+    if (wait == Connection::Wait::timeout) return failed("agntd did not answer within 60 s", true);
+    if (wait == Connection::Wait::other_fd) {
+      m_interrupts.take();
+      return failed("interrupted", true);
+    }
+    const auto type = string_field(reply, "type");
+    if (type == "confirm_response") break;
+    if (type == "error") return failed(string_field(reply, "message"), string_field(reply, "code") != "not_found");
+  }
+  settled();
+  chrome(m_style.green() + "✓ " + m_style.reset() + "confirmed " + id + m_style.dim() +
+         " over a new connection: the change stays" + m_style.reset() + "\n");
+  return true;
 }
 
 std::optional<std::string> ChatClient::ask(const std::string& prompt) {

@@ -10,9 +10,15 @@
 // next prompt, never sent as chat. Ctrl-C while it waits denies. In one-shot mode (-p) every
 // approval is denied and the pending proposal is named with the command that applies it.
 //
+// Confirm or revert: when an approved change waits for confirmation (confirm_needed), agnt
+// opens a new connection to agntd and confirms it there, as deploy-rs confirms over a new SSH
+// connection: if agnt can no longer reach the daemon, nothing confirms and the watchdog reverts
+// the change at its deadline. One line says how it went; /confirm retries.
+//
 // Everything the daemon, the model or a tool supplies is shown through agntos::visible_text;
 // the only escape codes written are the Style's.
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -50,6 +56,10 @@ public:
   bool show_agntctl(const std::vector<std::string>& args);
   // agntctl --json ARGS parsed; nullopt (with the error shown) when it failed.
   std::optional<Json> agntctl_json(const std::vector<std::string>& args);
+  // Confirms a change waiting for confirmation over a new connection to agntd and prints one
+  // line (✓ or ✗ and what happens next): `audit_id`, else the last one agntd announced. False
+  // when it was not confirmed.
+  bool confirm_change(const std::optional<std::string>& audit_id);
   // Asks one question on the input (nullopt: none, or no answer).
   std::optional<std::string> ask(const std::string& prompt);
   void print(std::string_view text);        // chrome, as is (already styled/visible)
@@ -106,6 +116,14 @@ private:
   size_t m_turns = 0;
   std::vector<std::string> m_denied_proposals;  // one-shot: staged, not applied
   bool m_denied_rollback = false;
+  // The last change agntd said waits for confirmation, until it is confirmed or gone.
+  struct PendingConfirm {
+    std::string audit_id;
+    std::string deadline;  // ISO 8601 UTC, from agntd ("" when not known)
+    std::optional<std::chrono::steady_clock::time_point> revert_at;
+  };
+  std::optional<PendingConfirm> m_pending_confirm;
+  std::string confirm_outlook(const PendingConfirm& pending) const;
   std::string m_deferred_input;  // a line typed at the approval prompt, for the next prompt
 };
 

@@ -200,6 +200,11 @@ void run_cancel(ChatClient& client, const std::string&) {
   client.print(client.style().dim() + "no turn is running (during a turn, Ctrl-C cancels it)" + client.style().reset() + "\n");
 }
 
+void run_confirm(ChatClient& client, const std::string& args) {
+  const std::string id = agntos::trim(args);
+  client.confirm_change(id.empty() ? std::nullopt : std::optional<std::string>(id));
+}
+
 void run_quit(ChatClient& client, const std::string&) { client.quit(); }
 
 constexpr SlashCommand kCommands[] = {
@@ -211,6 +216,7 @@ constexpr SlashCommand kCommands[] = {
     {"audit", "[search|show|why] [x]", "recent changes; search <words>, show <a-id>, why <thing>", run_audit},
     {"proposals", "", "staged proposals (stale ones say why)", run_proposals},
     {"undo", "", "ask the agent to undo the last change (you approve it)", run_undo},
+    {"confirm", "[a-id]", "keep a change its confirm-or-revert timer would revert (agnt does it by itself)", run_confirm},
     {"generations", "", "system generations and the changes that made them", run_generations},
     {"memory", "", "what the agent remembers about you and this machine", run_memory},
     {"skills", "", "the skills, each runs as /<name> [text]", run_skills},

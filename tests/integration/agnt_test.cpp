@@ -52,6 +52,17 @@ public:
     key("Enter");
   }
   std::string screen() { return tmux({"capture-pane", "-p", "-t", "agnt", "-S", "-500"}); }
+  // The screen with the lines the terminal wrapped joined again.
+  std::string joined_screen() { return tmux({"capture-pane", "-p", "-J", "-t", "agnt", "-S", "-500"}); }
+  bool wait_for_joined(const std::string& text, std::chrono::milliseconds timeout = 60s) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (joined_screen().find(text) != std::string::npos) return true;
+      std::this_thread::sleep_for(100ms);
+    }
+    ADD_FAILURE() << "timed out waiting for \"" << text << "\"; screen:\n" << joined_screen();
+    return false;
+  }
   // Waits until the screen holds `text` `count` times; false (with the screen in the
   // failure message) on timeout.
   bool wait_for(const std::string& text, std::chrono::milliseconds timeout = 60s, size_t count = 1) {
@@ -116,6 +127,31 @@ protected:
     return agntos::run_process(argv, options);
   }
   bool htop_installed() const { return fs::exists(env.config_dir() / "packages" / "htop.nix"); }
+  // Networking changes run a confirm-or-revert timer of `seconds` (docs/pipeline.md).
+  void use_confirm_timer(long seconds) {
+    agntos::write_file_atomic(env.config_dir() / "agntos.toml",
+                              "[rebuild]\nbackend = \"profile\"\nconfirm_class_timeout = " + std::to_string(seconds) +
+                                  "\n[rebuild.profile]\npath = \"" + env.profile().string() + "\"\npkgs = \"" +
+                                  (agntos::testing::source_dir() / "nix" / "demo-pkgs").string() + "\"\n");
+  }
+  bool renamed() const { return fs::exists(env.config_dir() / "options" / "networking-hostName.nix"); }
+  size_t entries_of(const std::string& type) const {
+    size_t count = 0;
+    for (const auto& entry : agntd::testing::audit_entries(env)) count += entry["action"]["type"] == type ? 1 : 0;
+    return count;
+  }
+  // The daemon log's entries named `event`.
+  std::vector<Json> log_events(const std::string& event) const {
+    std::vector<Json> found;
+    for (const auto& line : agntos::split_lines(agntos::read_file_if_exists(env.state_dir() / "agntd.log").value_or(""))) {
+      try {
+        auto entry = Json::parse(line);
+        if (entry.value("event", "") == event) found.push_back(entry);
+      } catch (const std::exception&) {
+      }
+    }
+    return found;
+  }
 
   AgntctlEnv env;
   ScriptedLlmServer llm;
@@ -345,6 +381,75 @@ TEST_F(AgntTest, WithoutATerminalOutputHasNoEscapeCodesUnlessAsked) {
   EXPECT_NE(forced.err.find("\x1b[32m+"), std::string::npos) << forced.err;  // the diff, coloured
   const auto no_color = run_agnt({"--color=auto", "-p", "install htop"}, {{"NO_COLOR", "1"}});
   EXPECT_EQ(no_color.err.find('\x1b'), std::string::npos);
+}
+
+// Confirm or revert, deploy-rs style: after the approved rename agnt reaches agntd again over a
+// new connection and confirms there, so the change outlives its deadline.
+TEST_F(AgntTest, AChangeBehindATimerIsConfirmedOverANewConnectionAndStays) {
+  use_confirm_timer(5);
+  start_daemon();
+  Tmux tmux(env, vars());
+  ASSERT_TRUE(tmux.wait_for_prompt());
+  tmux.line("rename this machine to demo");
+  ASSERT_TRUE(tmux.wait_for("Apply? [y/N]"));
+  EXPECT_NE(tmux.screen().find("5 s confirm-or-revert timer"), std::string::npos) << tmux.screen();
+  tmux.line("y");
+  ASSERT_TRUE(tmux.wait_for("✓ confirmed a-"));
+  EXPECT_TRUE(tmux.wait_for("✓ apply"));
+  EXPECT_EQ(entries_of("Confirm"), 1u);
+  std::this_thread::sleep_for(6s);  // past the deadline
+  EXPECT_TRUE(renamed());
+  EXPECT_EQ(entries_of("AutoRevert"), 0u) << tmux.screen();
+  // Not the connection the approval went over.
+  const auto sessions = log_events("session_ready");
+  const auto confirms = log_events("confirm_requested");
+  ASSERT_EQ(sessions.size(), 1u);
+  ASSERT_EQ(confirms.size(), 1u);
+  EXPECT_GT(confirms[0]["client"].get<long>(), sessions[0]["client"].get<long>());
+}
+
+// The way to the daemon is gone after the activation (its socket removed; the connection the
+// approval went over still works): nothing confirms, agnt says so and how to keep the change,
+// and the watchdog reverts it.
+TEST_F(AgntTest, WhenTheDaemonCannotBeReachedAgainTheWatchdogRevertsAndAgntSaysHowToKeepIt) {
+  use_confirm_timer(3);
+  start_daemon();
+  Tmux tmux(env, vars());
+  ASSERT_TRUE(tmux.wait_for_prompt());
+  tmux.line("rename this machine to demo");
+  ASSERT_TRUE(tmux.wait_for("Apply? [y/N]"));
+  fs::remove(daemon->socket());
+  tmux.line("y");
+  ASSERT_TRUE(tmux.wait_for_joined("not confirmed: cannot reach agntd over a new connection; the watchdog will revert it in "));
+  EXPECT_TRUE(tmux.wait_for_joined("to keep it: /confirm, or run agntctl confirm a-"));
+  EXPECT_TRUE(tmux.wait_for("✓ apply"));
+  const auto until = std::chrono::steady_clock::now() + 30s;
+  while (entries_of("AutoRevert") == 0 && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(entries_of("AutoRevert"), 1u) << tmux.screen();
+  EXPECT_EQ(entries_of("Confirm"), 0u);
+  EXPECT_FALSE(renamed());
+}
+
+// /confirm: a change applied elsewhere (agntctl on another terminal), confirmed by its id; with
+// nothing to confirm, or an id whose timer is not pending, it says so.
+TEST_F(AgntTest, SlashConfirmConfirmsAWaitingChangeByItsId) {
+  use_confirm_timer(60);
+  start_daemon();
+  Tmux tmux(env, vars());
+  ASSERT_TRUE(tmux.wait_for_prompt());
+  tmux.line("/confirm");
+  ASSERT_TRUE(tmux.wait_for("no change is waiting for a confirmation from this session"));
+  const auto proposed = env.run({"propose", "set", "networking.hostName", "demo", "--json"});
+  ASSERT_EQ(proposed.exit_code, 0) << proposed.err;
+  const auto applied = env.run({"apply", proposed.json()["id"], "--yes", "--json"});
+  ASSERT_EQ(applied.exit_code, 0) << applied.err;
+  const std::string id = applied.json()["id"];
+  tmux.line("/confirm a-18f0c0ffee");
+  ASSERT_TRUE(tmux.wait_for_joined("a-18f0c0ffee not confirmed: a-18f0c0ffee is not waiting for confirmation (" + id + " is)"));
+  tmux.line("/confirm " + id);
+  ASSERT_TRUE(tmux.wait_for("✓ confirmed " + id));
+  EXPECT_EQ(entries_of("Confirm"), 1u);
+  EXPECT_FALSE(fs::exists(env.config_dir() / ".agntos-confirm.json"));
 }
 
 TEST_F(AgntTest, ScriptedInputRunsTheSameConversation) {

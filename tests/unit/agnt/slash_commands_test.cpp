@@ -11,7 +11,7 @@ namespace {
 TEST(SlashCommands, TableHoldsEveryCommandOfTheSpecOnce) {
   std::set<std::string> names;
   for (const auto& command : slash_commands()) EXPECT_TRUE(names.insert(command.name).second) << command.name;
-  for (const char* name : {"help", "new", "resume", "sessions", "history", "audit", "proposals", "undo", "generations",
+  for (const char* name : {"help", "new", "resume", "sessions", "history", "audit", "proposals", "undo", "confirm", "generations",
                            "memory", "skills", "model", "status", "usage", "cancel", "quit"})
     EXPECT_TRUE(names.count(name)) << name;
 }
