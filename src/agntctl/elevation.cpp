@@ -37,10 +37,12 @@ std::string shown(const std::vector<std::string>& argv) {
 bool needs_elevation(const agntos::Paths& paths, const agntos::Settings& settings) {
   if (::geteuid() == 0 || settings.rebuild.privilege != "sudo") return false;
   if (settings.rebuild.backend == agntos::RebuildBackend::nixos) return true;
+  // A missing folder is made in the config dir, so that is what must be writable then.
   for (const char* kind : agntos::kModuleKinds) {
     const auto dir = paths.config_dir / kind;
     std::error_code ec;
-    if (fs::exists(dir, ec) && ::access(dir.c_str(), W_OK) != 0) return true;
+    const auto& written = fs::exists(dir, ec) ? dir : paths.config_dir;
+    if (::access(written.c_str(), W_OK) != 0) return true;
   }
   return false;
 }

@@ -22,7 +22,8 @@
 namespace agntctl {
 
 // True when this process is not root, `privilege = "sudo"`, and the change needs root: the
-// nixos backend (activation), or a module folder of the config dir this user cannot write.
+// nixos backend (activation), or a module folder of the config dir this user cannot write (or,
+// for a folder not made yet, the config dir itself).
 bool needs_elevation(const agntos::Paths& paths, const agntos::Settings& settings);
 
 // The argv of the elevated run: sudo (-n without a terminal to ask for a password on), this

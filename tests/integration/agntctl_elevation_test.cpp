@@ -101,7 +101,7 @@ TEST_F(Elevation, AUserAppliesThroughTheSudoRuleAndTheTransactionRunsAsRoot) {
   const auto applied = as_user({"apply", id, "--yes", "--approved-by", "client:65534", "--json"});
   ASSERT_EQ(applied.exit_code, 0) << applied.out << applied.err;
   const auto entry = Json::parse(applied.out);
-  EXPECT_EQ(entry["status"], "Success") << applied.out;
+  EXPECT_EQ(entry["result"]["status"], "Success") << applied.out;
   EXPECT_EQ(entry["approved_by"], "client:65534");
   const auto module = config / "packages" / "hello.nix";
   struct stat info {};
