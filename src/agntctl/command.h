@@ -62,6 +62,14 @@ struct ActionSpec {
   Confirmation confirmation;
 };
 
+// How the human's yes is pinned to what runs (docs/pipeline.md "Plans"): every command with an
+// action that asks takes these options, next to --yes and --approved-by.
+struct ApprovalPin {
+  bool plan_only = false;                 // --plan: print what would be approved; change nothing
+  std::optional<std::string> digest;      // --digest D: go on only if the plan still has digest D
+  std::optional<std::string> store_path;  // --store-path S: activate the system S built for that plan
+};
+
 struct CommandSpec;
 
 class Invocation {
@@ -75,8 +83,8 @@ public:
   // the chosen action once parse() has run.
   const std::string& add_action(CLI::App& app, const std::string& description);
 
-  // Adds the shared options to `app` (--json, --config-dir, --help; --yes and --approved-by when
-  // an action asks) and parses the arguments. --help prints the help and ends the command with
+  // Adds the shared options to `app` (--json, --config-dir, --help; --yes, --approved-by and the
+  // ApprovalPin options when an action asks) and parses the arguments. --help prints the help and ends the command with
   // exit 0; a bad command line throws Error(Errc::usage). Then provides what the table says the
   // chosen action needs (Need, in its order).
   void parse(CLI::App& app);
@@ -84,6 +92,8 @@ public:
   bool json() const { return m_json; }
   // Paths with --config-dir applied; valid after parse().
   const agntos::Paths& paths();
+  // --plan, --digest, --store-path; valid after parse() for a command with an action that asks.
+  const ApprovalPin& pin() const { return m_pin; }
   // agntos.toml; valid after parse() for an action that declares Need::settings.
   const agntos::Settings& settings() const;
   // The config lock; valid after parse() for an action that declares Need::lock.
@@ -107,6 +117,7 @@ private:
   std::string m_action;
   bool m_yes = false;
   std::optional<std::string> m_approved_by;
+  ApprovalPin m_pin;
   std::optional<agntos::Settings> m_settings;
   std::optional<agntos::FileLock> m_lock;
 };

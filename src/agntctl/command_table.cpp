@@ -19,7 +19,7 @@ constexpr ActionSpec kApply[] = {{"", kChanges, Confirmation::yes}};
 constexpr ActionSpec kConfirm[] = {{"", Need::root, Confirmation::no}};
 // The words are agntos::kRollbackActions (the agent's tool table uses them too; a test compares).
 constexpr ActionSpec kRollback[] = {
-    {"list", Need::settings, Confirmation::no},
+    {"list", Need::recovery | Need::settings, Confirmation::no},  // lists what is live: recovered first
     {"undo", kChanges, Confirmation::yes},
     {"generation", kChanges, Confirmation::yes},
 };

@@ -44,6 +44,9 @@ void Invocation::parse(CLI::App& app) {
   if (m_command.asks()) {
     app.add_flag("--yes,-y", m_yes, "do not ask: the change was reviewed");
     app.add_option("--approved-by", m_approved_by, "who approved, recorded in the audit entry (with --yes)");
+    app.add_flag("--plan", m_pin.plan_only, "print what would be done (summary, diff, effect, digest); change nothing");
+    app.add_option("--digest", m_pin.digest, "go on only if the plan still has this digest (what the human approved)");
+    app.add_option("--store-path", m_pin.store_path, "with --digest: activate the system S that was built for the plan");
   }
   std::vector<std::string> reversed(m_args.rbegin(), m_args.rend());
   try {

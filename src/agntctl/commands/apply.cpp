@@ -16,14 +16,9 @@ Output run_apply(Invocation& inv) {
                "  --digest D  apply only if the plan still has digest D (what the human approved)\n"
                "  --store-path S  with --digest: activate the system S that was built for the plan"};
   std::string id;
-  bool plan_only = false;
-  std::optional<std::string> digest;
-  std::optional<std::string> store_path;
   app.add_option("id", id, "proposal id (p-...)")->required();
-  app.add_flag("--plan", plan_only, "print the plan and change nothing");
-  app.add_option("--digest", digest, "the plan digest that was approved");
-  app.add_option("--store-path", store_path, "the store path of the approved plan (with --digest)");
   inv.parse(app);
+  const auto& [plan_only, digest, store_path] = inv.pin();
 
   const auto& paths = inv.paths();
   auto backend = make_backend(paths, inv.settings());

@@ -57,16 +57,11 @@ Output run_rollback(Invocation& inv) {
                "undo and generation ask for confirmation (default No); --plan prints what they would do."};
   const std::string& action = inv.add_action(app, agntos::joined_names(agntos::kRollbackActions));
   std::optional<std::string> target;
-  bool plan_only = false;
-  std::optional<std::string> digest;
   std::optional<std::string> prompt;
-  std::optional<std::string> store_path;
   app.add_option("target", target, "audit id for undo, generation number for generation");
-  app.add_flag("--plan", plan_only, "print what undo or generation would do and change nothing");
-  app.add_option("--digest", digest, "the plan digest that was approved");
-  app.add_option("--store-path", store_path, "with --digest and undo: activate the system S built for the plan");
   app.add_option("--prompt", prompt, "the user's words that asked for this, recorded in the audit entry");
   inv.parse(app);
+  const auto& [plan_only, digest, store_path] = inv.pin();
 
   const auto& paths = inv.paths();
   auto backend = make_backend(paths, inv.settings());
