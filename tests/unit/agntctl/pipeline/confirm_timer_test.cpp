@@ -146,5 +146,35 @@ TEST(PendingConfirmation, IsSavedAtomicallyAndReadBackExactly) {
   EXPECT_THROW(PendingConfirmation::load(paths), agntos::Error);
 }
 
+// The record's phase, backend and watchdog are typed; they are text only in the file, and a word
+// there that none of them has is an error naming it and the valid ones.
+TEST(PendingConfirmation, AWordOutsideItsVocabularyIsRefusedNamingTheValidOnes) {
+  PendingConfirmation record;
+  record.audit_id = "a-1";
+  record.phase = ConfirmPhase::waiting;
+  record.backend = agntos::RebuildBackend::nixos;
+  record.watchdog = WatchdogKind::systemd;
+  const auto json = record.to_json();
+  EXPECT_EQ(json["phase"], "waiting");
+  EXPECT_EQ(json["backend"], "nixos");
+  EXPECT_EQ(json["watchdog"], "systemd");
+  const auto read = PendingConfirmation::from_json(json);
+  EXPECT_EQ(read.phase, ConfirmPhase::waiting);
+  EXPECT_EQ(read.backend, agntos::RebuildBackend::nixos);
+  EXPECT_EQ(read.watchdog, WatchdogKind::systemd);
+  auto bad = json;
+  bad["phase"] = "sleeping";
+  try {
+    PendingConfirmation::from_json(bad);
+    FAIL() << "no error";
+  } catch (const agntos::Error& e) {
+    EXPECT_EQ(e.code(), agntos::Errc::unknown_value);
+    EXPECT_EQ(std::string(e.what()), "confirmation phase \"sleeping\" is not one of \"activating\", \"waiting\"");
+  }
+  bad = json;
+  bad["watchdog"] = "cron";
+  EXPECT_THROW(PendingConfirmation::from_json(bad), agntos::Error);
+}
+
 }  // namespace
 }  // namespace agntctl
