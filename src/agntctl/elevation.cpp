@@ -19,13 +19,6 @@ namespace fs = std::filesystem;
 using agntos::Errc;
 using agntos::Error;
 
-std::string self_binary() {
-  std::error_code ec;
-  const auto self = fs::read_symlink("/proc/self/exe", ec);
-  if (ec) throw Error(Errc::failed, "cannot find the agntctl binary (/proc/self/exe) to run it through sudo");
-  return self.string();
-}
-
 std::string shown(const std::vector<std::string>& argv) {
   std::string text;
   for (const auto& arg : argv) text += (text.empty() ? "" : " ") + agntos::visible_text(arg);
@@ -51,7 +44,7 @@ std::vector<std::string> elevated_argv(std::string_view command, const std::vect
                                        const fs::path& config_dir, bool terminal) {
   std::vector<std::string> argv{"sudo"};
   if (!terminal) argv.emplace_back("-n");
-  argv.push_back(self_binary());
+  argv.push_back(agntos::current_executable().string());
   argv.emplace_back(command);
   const auto given = [&](std::string_view option) {
     return std::any_of(args.begin(), args.end(), [&](const std::string& arg) {

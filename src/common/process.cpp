@@ -99,6 +99,13 @@ private:
 
 }  // namespace
 
+std::filesystem::path current_executable() {
+  std::error_code ec;
+  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) throw Error(Errc::failed, "cannot find this program's own path (/proc/self/exe): " + ec.message());
+  return self;
+}
+
 std::optional<std::filesystem::path> find_program(std::string_view name) {
   if (name.find('/') != std::string_view::npos) {
     if (::access(std::string(name).c_str(), X_OK) == 0) return std::filesystem::path(name);

@@ -54,6 +54,10 @@ struct ProcessResult {
 // Error(Errc::usage) when an argument holds a NUL byte (a C string would cut it short).
 ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options = {});
 
+// The path of the running program (/proc/self/exe): what runs itself again (the confirm
+// watchdog, agntctl through sudo). Throws Error(Errc::failed) when the kernel does not say.
+std::filesystem::path current_executable();
+
 // Looks a program up in PATH; nullopt when absent.
 std::optional<std::filesystem::path> find_program(std::string_view name);
 

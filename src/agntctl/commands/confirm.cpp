@@ -67,8 +67,7 @@ Output run_confirm(Invocation& inv) {
 
   // The record goes first: from then on nothing reverts the change, whatever happens next.
   PendingConfirmation::remove(paths);
-  const auto settings = agntos::Settings::load(paths);
-  disarm_watchdog(settings, *record);
+  disarm_watchdog(*record);
   auto entry = AuditEntry::make(agntos::AuditActionType::confirm, "Confirmed " + record->audit_id + ": " + record->summary);
   entry.action.confirms = record->audit_id;
   entry.approved_by = ::isatty(STDIN_FILENO) ? "tty" : "agntctl confirm";

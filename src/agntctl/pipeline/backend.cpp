@@ -172,7 +172,7 @@ public:
         fs::remove_all(dir, ec);
       }
     } cleanup{dir};
-    run_step(agntos::system_nix(), privileged(rebuild_argv("build")), progress, nullptr, dir);
+    run_step(agntos::system_nix(), rebuild_argv("build"), progress, nullptr, dir);
     std::error_code ec;
     const auto system = fs::canonical(dir / "result", ec);
     if (ec) throw Error(Errc::rebuild_failed, "nixos-rebuild build left no result link in " + dir.string());
@@ -188,8 +188,8 @@ public:
     if (!choice.notice().empty()) progress(choice.notice() + "\n");
     // "test" activates without making the system the default: the profile stays (as nixos-rebuild test).
     if (choice.mode != "test")
-      run_step(agntos::system_nix(), privileged({"nix-env", "--profile", kSystem, "--set", store_path}), progress);
-    run_step(agntos::system_nix(), privileged({store_path + "/bin/switch-to-configuration", choice.mode}), progress);
+      run_step(agntos::system_nix(), {"nix-env", "--profile", kSystem, "--set", store_path}, progress);
+    run_step(agntos::system_nix(), {store_path + "/bin/switch-to-configuration", choice.mode}, progress);
     m_activation_mode = choice.mode;
   }
 
@@ -209,11 +209,11 @@ public:
     // A generation with another kernel (or systemd, dbus) is made the boot default, not switched to live.
     const auto choice = choose_activation("switch", system ? critical_changes_of(*system) : std::vector<CriticalChange>{});
     if (!choice.notice().empty()) progress(choice.notice() + "\n");
-    run_step(agntos::system_nix(), privileged({"nix-env", "--profile", kSystem, "--switch-generation", std::to_string(number)}),
+    run_step(agntos::system_nix(), {"nix-env", "--profile", kSystem, "--switch-generation", std::to_string(number)},
              progress);
     // Activate the generation itself: no evaluation, no download.
     run_step(agntos::system_nix(),
-             privileged({(fs::path(kSystem) / "bin" / "switch-to-configuration").string(), choice.mode}), progress);
+             {(fs::path(kSystem) / "bin" / "switch-to-configuration").string(), choice.mode}, progress);
     m_activation_mode = choice.mode;
   }
 
@@ -228,11 +228,6 @@ private:
   std::vector<std::string> rebuild_argv(const std::string& mode) const {
     std::vector<std::string> argv{"nixos-rebuild", mode};
     if (!m_flake.empty()) argv.insert(argv.end(), {"--flake", m_flake, "--impure"});
-    return argv;
-  }
-
-  std::vector<std::string> privileged(std::vector<std::string> argv) const {
-    if (::geteuid() != 0 && m_settings.rebuild.privilege == "sudo") argv.insert(argv.begin(), {"sudo", "-n"});
     return argv;
   }
 

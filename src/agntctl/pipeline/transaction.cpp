@@ -307,7 +307,7 @@ AuditEntry run_transaction(const agntos::Paths& paths, Backend& backend, const T
       auto record = pending_for(journal, backend.kind());
       record.save(paths);
       armed = true;
-      arm_watchdog(paths, agntos::Settings::load(paths), record);
+      arm_watchdog(paths, record);
       progress("a " + std::to_string(record.gate.timeout_s) + " s confirm-or-revert timer is armed (" +
                std::string(agntos::to_string(record.watchdog)) +
                " watchdog)\n");

@@ -25,13 +25,6 @@ namespace fs = std::filesystem;
 using agntos::Errc;
 using agntos::Error;
 
-fs::path self_binary() {
-  std::error_code ec;
-  const auto self = fs::read_symlink("/proc/self/exe", ec);
-  if (ec) throw Error(Errc::failed, "cannot find the agntctl binary (/proc/self/exe) to start the confirm watchdog");
-  return self;
-}
-
 // Digits of a pid without the allocating or locale-dependent calls that are unsafe after fork.
 size_t format_pid(pid_t pid, char* buffer) {
   char digits[24];
@@ -49,7 +42,7 @@ size_t format_pid(pid_t pid, char* buffer) {
 // that waits for it, and none of the caller's descriptors (the config lock agntctl shares with
 // its children among them). Between fork and exec only async-signal-safe calls.
 void spawn_detached(const agntos::Paths& paths, const std::string& audit_id) {
-  const std::string binary = self_binary().string();
+  const std::string binary = agntos::current_executable().string();
   std::vector<std::string> args{binary, "--config-dir", fs::absolute(paths.config_dir).string(), "confirm", "--watch", audit_id};
   std::vector<char*> argv;
   for (auto& arg : args) argv.push_back(arg.data());
@@ -90,11 +83,6 @@ void spawn_detached(const agntos::Paths& paths, const std::string& audit_id) {
     throw Error(Errc::failed, "cannot start the confirm watchdog (status " + std::to_string(status) + ")");
 }
 
-std::vector<std::string> privileged(const agntos::Settings& settings, std::vector<std::string> argv) {
-  if (::geteuid() != 0 && settings.rebuild.privilege == "sudo") argv.insert(argv.begin(), {"sudo", "-n"});
-  return argv;
-}
-
 std::string unit_name(const std::string& audit_id) { return "agntos-confirm-" + audit_id; }
 
 }  // namespace
@@ -126,11 +114,11 @@ std::vector<std::string> systemd_timer_argv(const fs::path& agntctl, const agnto
   return argv;
 }
 
-void arm_watchdog(const agntos::Paths& paths, const agntos::Settings& settings, PendingConfirmation& record) {
+void arm_watchdog(const agntos::Paths& paths, PendingConfirmation& record) {
   if (record.watchdog == WatchdogKind::systemd) {
     agntos::ProcessOptions options;
     options.timeout = std::chrono::seconds(30);
-    const auto argv = privileged(settings, systemd_timer_argv(self_binary(), paths, record.audit_id, record.gate.timeout_s));
+    const auto argv = systemd_timer_argv(agntos::current_executable(), paths, record.audit_id, record.gate.timeout_s);
     const auto result = agntos::run_process(argv, options);
     if (!result.ok())
       throw Error(Errc::failed, "cannot arm the confirm-or-revert timer (" + agntos::join(argv, " ") +
@@ -141,12 +129,12 @@ void arm_watchdog(const agntos::Paths& paths, const agntos::Settings& settings, 
   spawn_detached(paths, record.audit_id);
 }
 
-void disarm_watchdog(const agntos::Settings& settings, const PendingConfirmation& record) {
+void disarm_watchdog(const PendingConfirmation& record) {
   if (record.watchdog != WatchdogKind::systemd) return;
   agntos::ProcessOptions options;
   options.timeout = std::chrono::seconds(30);
   try {
-    agntos::run_process(privileged(settings, {"systemctl", "stop", unit_name(record.audit_id) + ".timer"}), options);
+    agntos::run_process({"systemctl", "stop", unit_name(record.audit_id) + ".timer"}, options);
   } catch (const Error&) {
     // The timer's run finds the record gone and does nothing.
   }

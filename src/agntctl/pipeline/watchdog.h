@@ -31,11 +31,11 @@ namespace agntctl {
 
 // Arms the watchdog for `record` (already saved) and records which kind it is in
 // record.watchdog (the caller saves it). Throws Error(Errc::failed) when it cannot be armed.
-void arm_watchdog(const agntos::Paths& paths, const agntos::Settings& settings, PendingConfirmation& record);
+void arm_watchdog(const agntos::Paths& paths, PendingConfirmation& record);
 
 // Stops a systemd timer that is no longer needed (best effort; a detached watcher ends by
 // itself when it finds the record gone).
-void disarm_watchdog(const agntos::Settings& settings, const PendingConfirmation& record);
+void disarm_watchdog(const PendingConfirmation& record);
 
 // The systemd-run command line of the nixos backend's timer.
 std::vector<std::string> systemd_timer_argv(const std::filesystem::path& agntctl, const agntos::Paths& paths,
