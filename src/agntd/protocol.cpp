@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "agntd/protocol.h"
 
+#include <algorithm>
 #include <array>
 
 #include "common/error.h"
 #include "common/ids.h"
 #include "common/text.h"
+#include "common/vocabulary.h"
 
 namespace agntd {
 namespace {
@@ -71,11 +73,13 @@ void check_semantics(Request& request) {
     case RequestType::audit: {
       if (!request.action) request.action = request.query ? "search" : request.id ? "show" : "list";
       const auto& action = *request.action;
-      if (action != "list" && action != "show" && action != "search")
-        throw Error(Errc::usage, "audit action must be list, show or search (got \"" + action + "\")");
+      const auto actions = agntos::names_of(agntos::kAuditActions);
+      if (std::find(actions.begin(), actions.end(), action) == actions.end())
+        throw Error(Errc::usage, "audit action must be one of " + agntos::joined_names(agntos::kAuditActions) +
+                                     " (got \"" + action + "\")");
       if (action == "show" && !request.id) throw Error(Errc::usage, "audit show needs an id (a-<hex>)");
-      if (action == "search" && (!request.query || agntos::trim(*request.query).empty()))
-        throw Error(Errc::usage, "audit search needs a query");
+      if ((action == "search" || action == "why") && (!request.query || agntos::trim(*request.query).empty()))
+        throw Error(Errc::usage, "audit " + action + " needs a query (for why: a package, option or file)");
       break;
     }
     case RequestType::confirm:
@@ -188,8 +192,8 @@ Json turn_complete_message(const TurnResult& result) {
               {"end", turn_end_name(result.end)}};
 }
 
-Json audit_response_message(const std::string& action, const Json& entries) {
-  return Json{{"type", "audit_response"}, {"action", action}, {"entries", entries}};
+Json audit_response_message(const std::string& action, const Json& entries, const Json& why) {
+  return Json{{"type", "audit_response"}, {"action", action}, {"entries", entries}, {"why", why}};
 }
 
 Json sessions_response_message(const Json& sessions) { return Json{{"type", "sessions_response"}, {"sessions", sessions}}; }

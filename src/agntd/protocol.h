@@ -55,7 +55,9 @@ Json progress_message(std::string_view text);
 Json usage_message(const llm::Usage& usage);
 // The end of a turn: its answer (empty when it failed; the error went first) and how it ended.
 Json turn_complete_message(const TurnResult& result);
-Json audit_response_message(const std::string& action, const Json& entries);
+// `why`: for action why, agntctl's answer (thing, present, file, entry, removed_by, message);
+// null otherwise. `entries` then holds the entry that explains it, if any.
+Json audit_response_message(const std::string& action, const Json& entries, const Json& why = nullptr);
 Json sessions_response_message(const Json& sessions);
 Json history_response_message(const std::optional<std::string>& query, const std::optional<std::string>& session_id,
                               const Json& results, const Json& messages);

@@ -367,7 +367,13 @@ void Server::dispatch(Client& client, const Request& request) {
       args.push_back("--");
       args.push_back(action);
       if (action == "show") args.push_back(*request.id);
+      if (action == "why") args.push_back(*request.query);
       const auto result = m_agent.run_agntctl(args);
+      if (action == "why") {
+        const Json entry = result.value("entry", Json());
+        send(client_id, audit_response_message(action, entry.is_object() ? Json::array({entry}) : Json::array(), result));
+        return;
+      }
       send(client_id, audit_response_message(action, action == "show" ? Json::array({result})
                                                                       : result.value("entries", Json::array())));
     } catch (const Error& e) {

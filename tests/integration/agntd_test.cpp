@@ -336,6 +336,16 @@ TEST_F(AgntdTest, WhyAndUndoAfterAnApply) {
   client.send(Json{{"type", "approve"}, {"request_id", approval["request_id"]}});
   client.expect("turn_complete");
 
+  // The same answer as a request, with no model in between.
+  client.send(Json{{"type", "audit"}, {"action", "why"}, {"query", "btop"}});
+  const auto answer = client.expect("audit_response");
+  EXPECT_EQ(answer["action"], "why");
+  EXPECT_EQ(answer["why"]["present"], true) << answer.dump();
+  ASSERT_EQ(answer["entries"].size(), 1u) << answer.dump();
+  EXPECT_EQ(answer["entries"][0]["prompt"], "please install btop, I want a nicer top");
+  client.send(Json{{"type", "audit"}, {"action", "why"}});
+  EXPECT_NE(client.expect("error")["message"].get<std::string>().find("needs a query"), std::string::npos);
+
   client.send(Json{{"type", "chat"}, {"prompt", "why is btop installed?"}});
   const auto why = client.expect("turn_complete");
   EXPECT_NE(why["content"].get<std::string>().find("because you asked: \"please install btop, I want a nicer top\""),
