@@ -7,6 +7,7 @@
 #include "agntd/protocol.h"
 #include "common/error.h"
 #include "common/text.h"
+#include "common/vocabulary.h"
 #include "fuzz_support.h"
 
 using agntd::Request;
@@ -19,6 +20,12 @@ void check_line(const std::string& line) {
   FUZZ_CHECK(!line.empty() && line.back() == '\n');
   FUZZ_CHECK(line.find('\n') == line.size() - 1);
   FUZZ_CHECK(agntos::Json::parse(line).is_object());
+}
+
+bool is_audit_action(const std::string& word) {
+  for (const auto& action : agntos::kAuditActions)
+    if (action.name == word) return true;
+  return false;
 }
 
 void check_request(const Request& request) {
@@ -36,9 +43,9 @@ void check_request(const Request& request) {
       FUZZ_CHECK(!request.session_id || request.session_id->starts_with("s-"));
       break;
     case RequestType::audit:
-      FUZZ_CHECK(request.action && (*request.action == "list" || *request.action == "show" || *request.action == "search"));
+      FUZZ_CHECK(request.action && is_audit_action(*request.action));
       FUZZ_CHECK(*request.action != "show" || request.id);
-      FUZZ_CHECK(*request.action != "search" || request.query);
+      FUZZ_CHECK((*request.action != "search" && *request.action != "why") || request.query);
       break;
     default:
       break;
