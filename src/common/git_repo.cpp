@@ -401,4 +401,12 @@ std::vector<CommitInfo> GitRepo::log(size_t limit) const {
 
 bool GitRepo::module_tree_dirty() const { return m_impl->working_states() != m_impl->committed_states(); }
 
+void remove_stale_git_locks(const fs::path& dir) {
+  std::error_code ec;
+  for (const char* name : {"index.lock", "HEAD.lock"}) fs::remove(dir / ".git" / name, ec);
+  for (auto it = fs::recursive_directory_iterator(dir / ".git" / "refs", ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec))
+    if (it->path().extension() == ".lock") fs::remove(it->path(), ec);
+}
+
 }  // namespace agntos

@@ -60,4 +60,9 @@ private:
   Impl* m_impl;
 };
 
+// Removes the lock files a git writer killed mid-write leaves in `dir`/.git (index.lock,
+// HEAD.lock, refs/**/*.lock), which would fail every later commit. Only for a caller holding
+// the config-dir lock, under which every write to this repository happens.
+void remove_stale_git_locks(const std::filesystem::path& dir);
+
 }  // namespace agntos

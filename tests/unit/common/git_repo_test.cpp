@@ -5,6 +5,7 @@
 #include "common/files.h"
 #include "common/git_repo.h"
 #include "common/process.h"
+#include "common/text.h"
 #include "support/temp_dir.h"
 
 namespace agntos {
@@ -295,6 +296,30 @@ TEST(GitDiff, MatchesTheGitCli) {
     EXPECT_EQ(unified_diff("modules/m.nix", before, after), git_cli_diff("modules/m.nix", before, after))
         << "before: " << before.value_or("<absent>") << "\nafter: " << after.value_or("<absent>");
   }
+}
+
+}  // namespace
+}  // namespace agntos
+
+namespace agntos {
+namespace {
+
+// A commit killed while it updated the branch (SIGKILL of agntctl apply, as the crash test does)
+// leaves refs/heads/master.lock behind, and every later commit failed on it.
+TEST(GitRepo, LockFilesOfAKilledCommitAreRemovedAndCommitsWorkAgain) {
+  testing::TempDir dir;
+  auto repo = GitRepo::open_or_init(dir.path());
+  const auto head = *repo.head();
+  const auto branch = git(dir.path(), {"symbolic-ref", "HEAD"});
+  const auto lock = dir / ".git" / (trim(branch) + ".lock");
+  write_file_atomic(lock, head + "\n");
+  write_file_atomic(dir / ".git/index.lock", "");
+  EXPECT_THROW(repo.commit_module_tree("blocked"), Error);
+  remove_stale_git_locks(dir.path());
+  EXPECT_FALSE(fs::exists(lock));
+  EXPECT_FALSE(fs::exists(dir / ".git/index.lock"));
+  EXPECT_NO_THROW(repo.commit_module_tree("after the crash"));
+  EXPECT_NE(*repo.head(), head);
 }
 
 }  // namespace
