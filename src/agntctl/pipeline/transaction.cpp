@@ -5,6 +5,7 @@
 #include <set>
 
 #include "agntctl/pipeline/confirm_timer.h"
+#include "agntctl/pipeline/journal.h"
 #include "agntctl/pipeline/watchdog.h"
 #include "common/proposal.h"
 #include "common/error.h"
@@ -23,63 +24,6 @@ using agntos::AuditLog;
 using agntos::Errc;
 using agntos::Error;
 using agntos::Json;
-
-// Where a transaction is: files being written and the system activated ("writing", reverted by
-// the recovery), or activated (finished by the recovery).
-enum class JournalPhase { writing, activated };
-constexpr agntos::EnumNames<JournalPhase, 2> kJournalPhaseNames{
-    "journal phase", {{{JournalPhase::writing, "writing"}, {JournalPhase::activated, "activated"}}}};
-constexpr const auto& names_of(JournalPhase) { return kJournalPhaseNames; }
-
-struct Journal {
-  std::string audit_id;
-  JournalPhase phase = JournalPhase::writing;
-  TransactionRequest request;
-  std::optional<long long> generation_before;
-  std::optional<long long> generation_after;
-  std::optional<std::string> activated;  // store path of the system running after activation
-  std::optional<std::string> mode;       // how it was activated: switch | boot | test
-  std::optional<long long> activated_at_ms;  // when: the confirm deadline counts from here
-  std::map<std::string, std::optional<std::string>> before;  // path -> previous bytes (nullopt: absent)
-
-  Json to_json() const {
-    Json files = Json::array();
-    for (const auto& [path, content] : before)
-      files.push_back(Json{{"path", path}, {"before_base64", content ? Json(agntos::base64_encode(*content)) : Json()}});
-    return Json{{"version", 1},
-                {"audit_id", audit_id},
-                {"phase", agntos::to_string(phase)},
-                {"generation_before", agntos::json_or_null(generation_before)},
-                {"generation_after", agntos::json_or_null(generation_after)},
-                {"activated", agntos::json_or_null(activated)},
-                {"mode", agntos::json_or_null(mode)},
-                {"activated_at_ms", agntos::json_or_null(activated_at_ms)},
-                {"request", request.to_json()},
-                {"files", files}};
-  }
-
-  static Journal from_json(const Json& value) {
-    Journal journal;
-    journal.audit_id = agntos::json_string(value, "audit_id").value_or("");
-    journal.phase = agntos::parse_enum<JournalPhase>(agntos::json_string(value, "phase").value_or("writing"));
-    journal.generation_before = agntos::json_int(value, "generation_before");
-    journal.generation_after = agntos::json_int(value, "generation_after");
-    journal.activated = agntos::json_string(value, "activated");
-    journal.mode = agntos::json_string(value, "mode");
-    journal.activated_at_ms = agntos::json_int(value, "activated_at_ms");
-    journal.request = TransactionRequest::from_json(value.at("request"));
-    for (const auto& file : value.at("files")) {
-      const auto encoded = agntos::json_string(file, "before_base64");
-      journal.before[file.at("path").get<std::string>()] =
-          encoded ? std::optional<std::string>(agntos::base64_decode(*encoded)) : std::nullopt;
-    }
-    return journal;
-  }
-
-  void save(const agntos::Paths& paths) const {
-    agntos::write_file_atomic(paths.journal(), agntos::dump_json(to_json()) + "\n", 0600);
-  }
-};
 
 void write_change(const fs::path& config_dir, const std::string& path, const std::optional<std::string>& content) {
   if (content) agntos::write_file_atomic(config_dir / path, *content, 0644, agntos::MakeParents::yes);
