@@ -7,6 +7,7 @@
 #include <cerrno>
 
 #include "agnt/slash_commands.h"
+#include "agnt/style.h"
 #include "common/error.h"
 #include "common/files.h"
 #include "common/process.h"
@@ -16,15 +17,6 @@ namespace agnt {
 namespace {
 
 using namespace std::chrono_literals;
-
-void write_all(int fd, std::string_view text) {
-  while (!text.empty()) {
-    const ssize_t n = ::write(fd, text.data(), text.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
-    text.remove_prefix(static_cast<size_t>(n));
-  }
-}
 
 std::string one_line(std::string_view text, size_t max_width) {
   std::string flat;
@@ -110,9 +102,9 @@ ChatClient::ChatClient(agntos::Paths paths, Style style, LineInput* input, Inter
 
 ChatClient::~ChatClient() = default;
 
-void ChatClient::out(std::string_view text) { write_all(STDOUT_FILENO, text); }
+void ChatClient::out(std::string_view text) { write_to_terminal(STDOUT_FILENO, text); }
 
-void ChatClient::chrome(std::string_view text) { write_all(m_one_shot ? STDERR_FILENO : STDOUT_FILENO, text); }
+void ChatClient::chrome(std::string_view text) { write_to_terminal(m_one_shot ? STDERR_FILENO : STDOUT_FILENO, text); }
 
 void ChatClient::print(std::string_view text) {
   close_transient();

@@ -15,15 +15,6 @@
 namespace agnt {
 namespace {
 
-void write_all(int fd, std::string_view text) {
-  while (!text.empty()) {
-    const ssize_t n = ::write(fd, text.data(), text.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
-    text.remove_prefix(static_cast<size_t>(n));
-  }
-}
-
 bool drain(int fd) {
   bool any = false;
   char buffer[64];
@@ -83,10 +74,10 @@ public:
     if (!text) {
       if (count < 0 && m_stop != InputStatus::line) {
         // libedit leaves the cursor on the edited line: end it so output starts clean.
-        write_all(STDOUT_FILENO, m_stop == InputStatus::interrupted ? "^C\n" : "\n");
+        write_to_terminal(STDOUT_FILENO, m_stop == InputStatus::interrupted ? "^C\n" : "\n");
         return {m_stop, ""};
       }
-      write_all(STDOUT_FILENO, "\n");
+      write_to_terminal(STDOUT_FILENO, "\n");
       return {InputStatus::end, ""};
     }
     std::string line(text, static_cast<size_t>(count));
@@ -170,7 +161,7 @@ private:
     std::string listing = "\n";
     for (const auto& candidate : candidates) listing += candidate + "  ";
     listing += "\n";
-    write_all(STDOUT_FILENO, listing);
+    write_to_terminal(STDOUT_FILENO, listing);
     return CC_REDISPLAY;
   }
 
@@ -193,7 +184,7 @@ public:
     if (!m_prefilled.empty()) {
       std::string line = m_prefilled.front();
       m_prefilled.pop_front();
-      write_all(STDOUT_FILENO, prompt + line + "\n");
+      write_to_terminal(STDOUT_FILENO, prompt + line + "\n");
       return {InputStatus::line, line};
     }
     for (;;) {
@@ -201,7 +192,7 @@ public:
         std::string line = m_buffer.substr(0, newline);
         m_buffer.erase(0, newline + 1);
         if (!line.empty() && line.back() == '\r') line.pop_back();
-        write_all(STDOUT_FILENO, prompt + agntos::visible_text(line) + "\n");
+        write_to_terminal(STDOUT_FILENO, prompt + agntos::visible_text(line) + "\n");
         return {InputStatus::line, line};
       }
       if (m_eof) {

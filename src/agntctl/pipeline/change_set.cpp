@@ -8,6 +8,7 @@
 #include "common/files.h"
 #include "common/git_repo.h"
 #include "common/paths.h"
+#include "common/text.h"
 
 namespace agntctl {
 
@@ -68,6 +69,24 @@ std::vector<std::string> absolute_paths(const fs::path& config_dir, const std::v
   for (const auto& change : changes)
     if (!action || change.action() == action) paths.push_back((config_dir / change.path).string());
   return paths;
+}
+
+agntos::Json files_before_to_json(const FilesBefore& files) {
+  agntos::Json list = agntos::Json::array();
+  for (const auto& [path, content] : files)
+    list.push_back(agntos::Json{{"path", path},
+                                {"before_base64", content ? agntos::Json(agntos::base64_encode(*content)) : agntos::Json()}});
+  return list;
+}
+
+FilesBefore files_before_from_json(const agntos::Json& list) {
+  FilesBefore files;
+  for (const auto& file : list) {
+    const auto encoded = agntos::json_string(file, "before_base64");
+    files[file.at("path").get<std::string>()] =
+        encoded ? std::optional<std::string>(agntos::base64_decode(*encoded)) : std::nullopt;
+  }
+  return files;
 }
 
 }  // namespace agntctl

@@ -31,6 +31,12 @@ void check_module_path(const std::filesystem::path& config_dir, const std::strin
 // A unified diff of all changes against the current tree.
 std::string diff_changes(const std::filesystem::path& config_dir, const std::vector<FileChange>& changes);
 
+// The previous content of files a transaction touches (relative path -> bytes; nullopt: the file
+// did not exist), as the journal and the pending confirmation keep it: [{path, before_base64}].
+using FilesBefore = std::map<std::string, std::optional<std::string>>;
+agntos::Json files_before_to_json(const FilesBefore& files);
+FilesBefore files_before_from_json(const agntos::Json& list);
+
 // Absolute paths of the changed files, for the audit entry.
 std::vector<std::string> absolute_paths(const std::filesystem::path& config_dir, const std::vector<FileChange>& changes,
                                         const char* action = nullptr);

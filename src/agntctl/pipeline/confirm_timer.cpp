@@ -218,9 +218,6 @@ fs::path pending_confirmation_file(const agntos::Paths& paths) { return paths.co
 std::string PendingConfirmation::deadline_iso() const { return iso_of_unix_ms(deadline_ms); }
 
 Json PendingConfirmation::to_json() const {
-  Json files = Json::array();
-  for (const auto& [path, content] : before)
-    files.push_back(Json{{"path", path}, {"before_base64", content ? Json(agntos::base64_encode(*content)) : Json()}});
   return Json{{"version", 1},
               {"audit_id", audit_id},
               {"phase", agntos::to_string(phase)},
@@ -231,7 +228,7 @@ Json PendingConfirmation::to_json() const {
               {"backend", agntos::to_string(backend)},
               {"watchdog", agntos::to_string(watchdog)},
               {"generation_before", agntos::json_or_null(generation_before)},
-              {"files", files},
+              {"files", files_before_to_json(before)},
               {"revert_error", agntos::json_or_null(revert_error)}};
 }
 
@@ -246,11 +243,7 @@ PendingConfirmation PendingConfirmation::from_json(const Json& value) {
   record.watchdog = agntos::parse_enum<WatchdogKind>(agntos::json_string(value, "watchdog").value_or("detached"));
   record.generation_before = agntos::json_int(value, "generation_before");
   record.revert_error = agntos::json_string(value, "revert_error");
-  for (const auto& file : value.at("files")) {
-    const auto encoded = agntos::json_string(file, "before_base64");
-    record.before[file.at("path").get<std::string>()] =
-        encoded ? std::optional<std::string>(agntos::base64_decode(*encoded)) : std::nullopt;
-  }
+  record.before = files_before_from_json(value.at("files"));
   return record;
 }
 

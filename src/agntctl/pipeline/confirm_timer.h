@@ -83,7 +83,7 @@ struct PendingConfirmation {
   agntos::RebuildBackend backend = agntos::RebuildBackend::nixos;
   WatchdogKind watchdog = WatchdogKind::detached;
   std::optional<long long> generation_before;                  // nullopt: none; the revert removes the new one
-  std::map<std::string, std::optional<std::string>> before;    // path -> content to restore (nullopt: absent)
+  FilesBefore before;                                          // path -> content to restore (nullopt: absent)
   std::optional<std::string> revert_error;                     // the last failed automatic revert
 
   std::string deadline_iso() const;

@@ -9,9 +9,6 @@ namespace agntctl {
 using agntos::Json;
 
 Json Journal::to_json() const {
-  Json files = Json::array();
-  for (const auto& [path, content] : before)
-    files.push_back(Json{{"path", path}, {"before_base64", content ? Json(agntos::base64_encode(*content)) : Json()}});
   return Json{{"version", 1},
               {"audit_id", audit_id},
               {"phase", agntos::to_string(phase)},
@@ -21,7 +18,7 @@ Json Journal::to_json() const {
               {"mode", agntos::json_or_null(mode)},
               {"activated_at_ms", agntos::json_or_null(activated_at_ms)},
               {"request", request.to_json()},
-              {"files", files}};
+              {"files", files_before_to_json(before)}};
 }
 
 Journal Journal::from_json(const Json& value) {
@@ -34,11 +31,7 @@ Journal Journal::from_json(const Json& value) {
   journal.mode = agntos::json_string(value, "mode");
   journal.activated_at_ms = agntos::json_int(value, "activated_at_ms");
   journal.request = TransactionRequest::from_json(value.at("request"));
-  for (const auto& file : value.at("files")) {
-    const auto encoded = agntos::json_string(file, "before_base64");
-    journal.before[file.at("path").get<std::string>()] =
-        encoded ? std::optional<std::string>(agntos::base64_decode(*encoded)) : std::nullopt;
-  }
+  journal.before = files_before_from_json(value.at("files"));
   return journal;
 }
 

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "agntctl/pipeline/change_set.h"
 #include "agntctl/pipeline/transaction.h"
 #include "common/enum_names.h"
 #include "common/json.h"
@@ -32,7 +33,7 @@ struct Journal {
   std::optional<std::string> activated;      // store path of the system running after activation
   std::optional<std::string> mode;           // how it was activated: switch | boot | test
   std::optional<long long> activated_at_ms;  // when: the confirm deadline counts from here
-  std::map<std::string, std::optional<std::string>> before;  // path -> previous bytes (nullopt: absent)
+  FilesBefore before;                        // path -> previous bytes (nullopt: absent)
 
   agntos::Json to_json() const;
   static Journal from_json(const agntos::Json& value);

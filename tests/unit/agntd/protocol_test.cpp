@@ -58,7 +58,7 @@ TEST(Protocol, MalformedRequestsAreUsageErrorsThatSayWhy) {
   EXPECT_NE(usage_error(R"({"type":"chat","prompt":"  "})").find("non-empty"), std::string::npos);
   EXPECT_NE(usage_error(R"({"type":"approve"})").find("request_id"), std::string::npos);
   EXPECT_NE(usage_error(R"({"type":"init","session_id":"../etc"})").find("s-<hex>"), std::string::npos);
-  EXPECT_NE(usage_error(R"({"type":"audit","action":"drop"})").find("list, show or search"), std::string::npos);
+  EXPECT_NE(usage_error(R"({"type":"audit","action":"drop"})").find("list | show | search | why"), std::string::npos);
   EXPECT_NE(usage_error(R"({"type":"audit","action":"show"})").find("needs an id"), std::string::npos);
   EXPECT_NE(usage_error(R"({"type":"sessions","limit":"5"})").find("integer"), std::string::npos);
   EXPECT_NE(usage_error(R"({"type":"sessions","limit":0})").find("between 1 and 1000"), std::string::npos);
