@@ -102,9 +102,9 @@ ChatClient::ChatClient(agntos::Paths paths, Style style, LineInput* input, Inter
 
 ChatClient::~ChatClient() = default;
 
-void ChatClient::out(std::string_view text) { write_to_terminal(STDOUT_FILENO, text); }
+void ChatClient::out(std::string_view text) { agntos::write_best_effort(STDOUT_FILENO, text); }
 
-void ChatClient::chrome(std::string_view text) { write_to_terminal(m_one_shot ? STDERR_FILENO : STDOUT_FILENO, text); }
+void ChatClient::chrome(std::string_view text) { agntos::write_best_effort(m_one_shot ? STDERR_FILENO : STDOUT_FILENO, text); }
 
 void ChatClient::print(std::string_view text) {
   close_transient();

@@ -10,6 +10,7 @@
 #include <deque>
 
 #include "agnt/style.h"
+#include "common/files.h"
 #include "common/text.h"
 
 namespace agnt {
@@ -74,10 +75,10 @@ public:
     if (!text) {
       if (count < 0 && m_stop != InputStatus::line) {
         // libedit leaves the cursor on the edited line: end it so output starts clean.
-        write_to_terminal(STDOUT_FILENO, m_stop == InputStatus::interrupted ? "^C\n" : "\n");
+        agntos::write_best_effort(STDOUT_FILENO, m_stop == InputStatus::interrupted ? "^C\n" : "\n");
         return {m_stop, ""};
       }
-      write_to_terminal(STDOUT_FILENO, "\n");
+      agntos::write_best_effort(STDOUT_FILENO, "\n");
       return {InputStatus::end, ""};
     }
     std::string line(text, static_cast<size_t>(count));
@@ -161,7 +162,7 @@ private:
     std::string listing = "\n";
     for (const auto& candidate : candidates) listing += candidate + "  ";
     listing += "\n";
-    write_to_terminal(STDOUT_FILENO, listing);
+    agntos::write_best_effort(STDOUT_FILENO, listing);
     return CC_REDISPLAY;
   }
 
@@ -184,7 +185,7 @@ public:
     if (!m_prefilled.empty()) {
       std::string line = m_prefilled.front();
       m_prefilled.pop_front();
-      write_to_terminal(STDOUT_FILENO, prompt + line + "\n");
+      agntos::write_best_effort(STDOUT_FILENO, prompt + line + "\n");
       return {InputStatus::line, line};
     }
     for (;;) {
@@ -192,7 +193,7 @@ public:
         std::string line = m_buffer.substr(0, newline);
         m_buffer.erase(0, newline + 1);
         if (!line.empty() && line.back() == '\r') line.pop_back();
-        write_to_terminal(STDOUT_FILENO, prompt + agntos::visible_text(line) + "\n");
+        agntos::write_best_effort(STDOUT_FILENO, prompt + agntos::visible_text(line) + "\n");
         return {InputStatus::line, line};
       }
       if (m_eof) {

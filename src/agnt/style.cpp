@@ -4,7 +4,6 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <cstdlib>
 
 #include "common/error.h"
@@ -25,15 +24,6 @@ bool color_enabled(ColorChoice choice) {
   if (const char* no_color = std::getenv("NO_COLOR"); no_color && *no_color) return false;
   if (const char* term = std::getenv("TERM"); term && std::string_view(term) == "dumb") return false;
   return ::isatty(STDOUT_FILENO) == 1;
-}
-
-void write_to_terminal(int fd, std::string_view text) {
-  while (!text.empty()) {
-    const ssize_t n = ::write(fd, text.data(), text.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
-    text.remove_prefix(static_cast<size_t>(n));
-  }
 }
 
 int terminal_width() {

@@ -46,10 +46,6 @@ struct Style {
 // Columns of the terminal on stdout; 80 when it is not a terminal or does not say.
 int terminal_width();
 
-// Writes all of `text` to the terminal on `fd`, retrying after EINTR; gives up quietly when the
-// terminal is gone (a closed pty is no reason to crash the client).
-void write_to_terminal(int fd, std::string_view text);
-
 // Display width of one code point: 2 for East Asian wide and fullwidth characters and most
 // emoji, 0 for combining marks, else 1.
 int char_width(char32_t c);

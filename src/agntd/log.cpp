@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "common/files.h"
 #include "common/ids.h"
 
 namespace agntd {
@@ -20,15 +21,6 @@ std::string_view level_name(LogLevel level) {
     case LogLevel::error: return "error";
   }
   return "info";
-}
-
-void write_best_effort(int fd, std::string_view data) {
-  while (!data.empty()) {
-    const ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
-    data.remove_prefix(static_cast<size_t>(n));
-  }
 }
 
 }  // namespace
@@ -64,8 +56,8 @@ void Logger::log(LogLevel level, std::string_view event, Json fields) {
   if (suppressed) line["suppressed"] = suppressed;
   const std::string text = agntos::dump_json(line) + "\n";
   std::lock_guard lock(m_mutex);
-  if (m_stderr) write_best_effort(STDERR_FILENO, text);
-  if (m_file) write_best_effort(m_file.get(), text);
+  if (m_stderr) agntos::write_best_effort(STDERR_FILENO, text);
+  if (m_file) agntos::write_best_effort(m_file.get(), text);
 }
 
 }  // namespace agntd

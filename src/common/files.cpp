@@ -105,6 +105,15 @@ void make_directories(const fs::path& dir, mode_t mode) {
   if (::mkdir(dir.c_str(), mode) != 0 && errno != EEXIST) throw_errno("cannot create directory", dir.string());
 }
 
+void write_best_effort(int fd, std::string_view data) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+}
+
 void write_all(int fd, std::string_view data, std::string_view what) {
   while (!data.empty()) {
     const ssize_t n = ::write(fd, data.data(), data.size());

@@ -60,6 +60,9 @@ void make_directories(const fs::path& dir, mode_t mode = 0755);
 
 // Writes all of data to fd, retrying on EINTR and short writes.
 void write_all(int fd, std::string_view data, std::string_view what);
+// The same, giving up quietly when fd refuses (a closed terminal, a full log disk): for output
+// that must never stop the program.
+void write_best_effort(int fd, std::string_view data);
 
 // True when `path` equals `root` or lies beneath it, after resolving symlinks of the longest
 // existing prefix of both (so a path through a symlink into root is detected).
