@@ -35,8 +35,8 @@ struct Output {
 
 // What a command (or one of its actions) needs before its own code runs. The command table
 // declares it; Invocation::parse provides it right after the arguments parse, in this order:
-// root gained (the whole run again through sudo, elevation.h), the config dir checked, the lock
-// taken, an interrupted transaction recovered, the settings loaded.
+// the settings read (once), root gained (the whole run again through sudo, elevation.h), the
+// config dir checked, the lock taken, an interrupted transaction recovered.
 enum class Need : unsigned {
   none = 0,
   root = 1u << 4,        // changes root-owned state: through sudo when [rebuild] privilege says so

@@ -19,12 +19,6 @@ namespace fs = std::filesystem;
 using agntos::Errc;
 using agntos::Error;
 
-std::string shown(const std::vector<std::string>& argv) {
-  std::string text;
-  for (const auto& arg : argv) text += (text.empty() ? "" : " ") + agntos::visible_text(arg);
-  return text;
-}
-
 }  // namespace
 
 bool needs_elevation(const agntos::Paths& paths, const agntos::Settings& settings) {
@@ -77,7 +71,7 @@ void run_elevated(std::string_view command, const std::vector<std::string>& args
     options.timeout = std::chrono::seconds(30);
     const auto result = agntos::run_process(check, options);
     if (result.exit_code != 0)
-      throw Error(Errc::permission, "this change needs root, and sudo does not allow '" + shown({argv.begin() + 2, argv.end()}) +
+      throw Error(Errc::permission, "this change needs root, and sudo does not allow '" + agntos::visible_text(agntos::join({argv.begin() + 2, argv.end()}, " ")) +
                                         "' for this user without a password. " + fix);
   }
   std::vector<char*> raw;

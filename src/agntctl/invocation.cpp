@@ -73,7 +73,10 @@ const ActionSpec& Invocation::action() const {
 
 void Invocation::provide(const ActionSpec& action) {
   const auto& where = paths();
-  if (has(action.needs, Need::root) && needs_elevation(where, agntos::Settings::load(where)))
+  // Read once: gaining root needs them before anything else (recovery leaves agntos.toml alone).
+  std::optional<agntos::Settings> settings;
+  if (has(action.needs, Need::root) || has(action.needs, Need::settings)) settings = agntos::Settings::load(where);
+  if (has(action.needs, Need::root) && needs_elevation(where, *settings))
     run_elevated(m_command.name, m_args, m_json, where.config_dir);
   if (has(action.needs, Need::config_dir)) require_config_dir(where);
   if (has(action.needs, Need::lock)) {
@@ -89,7 +92,7 @@ void Invocation::provide(const ActionSpec& action) {
       std::cerr << "agntctl: warning: an interrupted transaction needs recovery by root: " << e.what() << "\n";
     }
   }
-  if (has(action.needs, Need::settings)) m_settings = agntos::Settings::load(where);
+  if (has(action.needs, Need::settings)) m_settings = std::move(settings);
 }
 
 const agntos::Paths& Invocation::paths() {
