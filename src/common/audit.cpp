@@ -220,8 +220,10 @@ std::vector<AuditEntry> read_audit_logs(const std::vector<std::filesystem::path>
 }
 
 bool AuditFilter::matches(const AuditEntry& entry) const {
-  if (since && entry.timestamp < *since) return false;
-  const auto type = entry.action.type;
+  return !(since && entry.timestamp < *since) && shows(entry.action.type);
+}
+
+bool AuditFilter::shows(AuditActionType type) const {
   if (!types.empty()) return std::find(types.begin(), types.end(), type) != types.end();
   return include_generic || type != AuditActionType::generic;
 }

@@ -138,6 +138,7 @@ struct AuditFilter {
   std::optional<std::string> since;
 
   bool matches(const AuditEntry& entry) const;
+  bool shows(AuditActionType type) const;  // the type half of matches(); AuditIndex::list uses both halves
 };
 
 // Action type names as a user types them: case-insensitive, repeatable, comma lists

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 #include <optional>
 
 #include "common/error.h"
@@ -27,11 +28,21 @@ bool is_stop_word(const std::string& word) {
   return std::find(kStopWords.begin(), kStopWords.end(), word) != kStopWords.end();
 }
 
+// Bump kSchemaVersion with any change below: an index of another version is dropped and
+// rebuilt from the logs (it is only ever a cache of them).
+constexpr int kSchemaVersion = 2;
 const char* kSchema = R"(
-CREATE TABLE IF NOT EXISTS sources(path TEXT PRIMARY KEY, inode INTEGER NOT NULL, indexed_bytes INTEGER NOT NULL,
-                                   head BLOB NOT NULL);
-CREATE VIRTUAL TABLE IF NOT EXISTS entries USING fts5(
-  text, source UNINDEXED, offset UNINDEXED, length UNINDEXED, tokenize = 'porter unicode61');
+DROP TABLE IF EXISTS sources;
+DROP TABLE IF EXISTS entries;
+DROP TABLE IF EXISTS lines;
+DROP TABLE IF EXISTS type_counts;
+CREATE TABLE sources(path TEXT PRIMARY KEY, inode INTEGER NOT NULL, indexed_bytes INTEGER NOT NULL, head BLOB NOT NULL);
+CREATE TABLE lines(id INTEGER PRIMARY KEY, source TEXT NOT NULL, offset INTEGER NOT NULL, length INTEGER NOT NULL,
+                   entry_id TEXT NOT NULL, timestamp TEXT NOT NULL, type TEXT NOT NULL);
+CREATE INDEX lines_by_time ON lines(timestamp);
+CREATE INDEX lines_by_entry ON lines(entry_id);
+CREATE TABLE type_counts(source TEXT NOT NULL, type TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY(source, type));
+CREATE VIRTUAL TABLE entries USING fts5(text, tokenize = 'porter unicode61');
 )";
 
 std::string searchable_text(const AuditEntry& entry) {
@@ -45,12 +56,6 @@ std::string searchable_text(const AuditEntry& entry) {
   return text;
 }
 
-Database open_index(const std::filesystem::path& file) {
-  Database db(file.empty() ? ":memory:" : file.string(), !file.empty());
-  db.exec(kSchema);
-  return db;
-}
-
 // The first bytes of a log (its first entry's id among them): together with the inode this tells
 // an appended file from a replaced one, even when the file system reuses the inode.
 constexpr size_t kHeadBytes = 128;
@@ -62,6 +67,12 @@ std::string read_head(int fd) {
   return head;
 }
 
+void forget_rows(Database& db, const std::string& source) {
+  db.prepare("DELETE FROM entries WHERE rowid IN (SELECT id FROM lines WHERE source = ?)").bind(1, source).run();
+  db.prepare("DELETE FROM lines WHERE source = ?").bind(1, source).run();
+  db.prepare("DELETE FROM type_counts WHERE source = ?").bind(1, source).run();
+}
+
 size_t index_log(Database& db, const std::filesystem::path& log) {
   const std::string source = resolve_path(log).string();
   struct stat st {};
@@ -70,7 +81,7 @@ size_t index_log(Database& db, const std::filesystem::path& log) {
     auto known = db.prepare("SELECT 1 FROM sources WHERE path = ?");
     known.bind(1, source);
     if (known.step()) {
-      db.prepare("DELETE FROM entries WHERE source = ?").bind(1, source).run();
+      forget_rows(db, source);
       db.prepare("DELETE FROM sources WHERE path = ?").bind(1, source).run();
     }
     return 0;
@@ -91,7 +102,7 @@ size_t index_log(Database& db, const std::filesystem::path& log) {
   }
   if (indexed == st.st_size) return 0;
   if (indexed < 0) {
-    db.prepare("DELETE FROM entries WHERE source = ?").bind(1, source).run();
+    forget_rows(db, source);
     indexed = 0;
   }
 
@@ -104,7 +115,10 @@ size_t index_log(Database& db, const std::filesystem::path& log) {
   }
   chunk.resize(got);
 
-  auto insert = db.prepare("INSERT INTO entries(text, source, offset, length) VALUES (?, ?, ?, ?)");
+  auto insert_line = db.prepare(
+      "INSERT INTO lines(source, offset, length, entry_id, timestamp, type) VALUES (?, ?, ?, ?, ?, ?)");
+  auto insert_text = db.prepare("INSERT INTO entries(rowid, text) VALUES (?, ?)");
+  std::map<std::string, int64_t, std::less<>> type_counts;
   size_t count = 0;
   size_t position = 0;
   for (;;) {
@@ -113,11 +127,16 @@ size_t index_log(Database& db, const std::filesystem::path& log) {
     const std::string_view line(chunk.data() + position, newline - position);
     try {
       const auto entry = AuditEntry::from_json(Json::parse(line));
-      insert.bind(1, searchable_text(entry))
-          .bind(2, source)
-          .bind(3, indexed + static_cast<int64_t>(position))
-          .bind(4, static_cast<int64_t>(line.size()))
+      const std::string type(to_string(entry.action.type));
+      insert_line.bind(1, source)
+          .bind(2, indexed + static_cast<int64_t>(position))
+          .bind(3, static_cast<int64_t>(line.size()))
+          .bind(4, entry.id)
+          .bind(5, entry.timestamp)
+          .bind(6, type)
           .run();
+      insert_text.bind(1, db.last_insert_rowid()).bind(2, searchable_text(entry)).run();
+      ++type_counts[type];
       ++count;
     } catch (const Error&) {
       throw;
@@ -126,6 +145,9 @@ size_t index_log(Database& db, const std::filesystem::path& log) {
     }
     position = newline + 1;
   }
+  auto add_count = db.prepare(
+      "INSERT INTO type_counts(source, type, n) VALUES (?, ?, ?) ON CONFLICT(source, type) DO UPDATE SET n = n + excluded.n");
+  for (const auto& [type, n] : type_counts) add_count.bind(1, source).bind(2, type).bind(3, n).run();
   db.prepare("INSERT OR REPLACE INTO sources(path, inode, indexed_bytes, head) VALUES (?, ?, ?, ?)")
       .bind(1, source)
       .bind(2, static_cast<int64_t>(st.st_ino))
@@ -133,6 +155,29 @@ size_t index_log(Database& db, const std::filesystem::path& log) {
       .bind(4, head.substr(0, static_cast<size_t>(std::min<int64_t>(indexed + static_cast<int64_t>(position), kHeadBytes))))
       .run();
   return count;
+}
+
+// The index, up to date with `logs`: "lines" has one row per entry (where it is, its id, time
+// and type), "entries" its searchable text under the same rowid, "type_counts" how many entries
+// of each type a log holds, and "sources" how far each log has been read.
+// `indexed`, when given, receives the number of entries indexed now.
+Database open_index(const std::filesystem::path& file, const std::vector<std::filesystem::path>& logs,
+                    size_t* indexed = nullptr) {
+  Database db(file.empty() ? ":memory:" : file.string(), !file.empty());
+  Transaction transaction(db);
+  const int64_t version = [&] {
+    auto statement = db.prepare("PRAGMA user_version");
+    return statement.step() ? statement.column_int(0) : 0;
+  }();
+  if (version != kSchemaVersion) {
+    db.exec(kSchema);
+    db.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
+  }
+  size_t count = 0;
+  for (const auto& log : logs) count += index_log(db, log);
+  transaction.commit();
+  if (indexed) *indexed = count;
+  return db;
 }
 
 std::optional<AuditEntry> read_entry_at(const std::string& source, int64_t offset, int64_t length) {
@@ -173,33 +218,86 @@ AuditIndex::AuditIndex(std::filesystem::path index_file, std::vector<std::filesy
     : m_index_file(std::move(index_file)), m_logs(std::move(logs)) {}
 
 size_t AuditIndex::refresh() {
-  Database db = open_index(m_index_file);
-  Transaction transaction(db);
   size_t count = 0;
-  for (const auto& log : m_logs) count += index_log(db, log);
-  transaction.commit();
+  open_index(m_index_file, m_logs, &count);
   return count;
 }
+
+namespace {
+
+// The entries a query's rows (source, offset, length) point at, in the rows' order.
+std::vector<AuditEntry> read_rows(Statement& rows) {
+  std::vector<AuditEntry> entries;
+  while (rows.step())
+    if (auto entry = read_entry_at(rows.column_text(0), rows.column_int(1), rows.column_int(2)))
+      entries.push_back(std::move(*entry));
+  return entries;
+}
+
+}  // namespace
 
 std::vector<AuditEntry> AuditIndex::search(const std::string& query, size_t limit) {
   const std::string expression = audit_match_expression(query);
   if (expression.empty()) return {};
-  Database db = open_index(m_index_file);
-  {
-    Transaction transaction(db);
-    for (const auto& log : m_logs) index_log(db, log);
-    transaction.commit();
-  }
-  auto select = db.prepare("SELECT source, offset, length FROM entries WHERE entries MATCH ? ORDER BY rowid DESC LIMIT ?");
+  Database db = open_index(m_index_file, m_logs);
+  auto select = db.prepare(
+      "SELECT l.source, l.offset, l.length FROM entries JOIN lines l ON l.id = entries.rowid "
+      "WHERE entries MATCH ? ORDER BY entries.rowid DESC LIMIT ?");
   select.bind(1, expression).bind(2, static_cast<int64_t>(limit));
-  std::vector<AuditEntry> results;
-  while (select.step()) {
-    if (auto entry = read_entry_at(select.column_text(0), select.column_int(1), select.column_int(2)))
-      results.push_back(std::move(*entry));
-  }
+  auto results = read_rows(select);
   std::stable_sort(results.begin(), results.end(),
                    [](const AuditEntry& a, const AuditEntry& b) { return a.timestamp > b.timestamp; });
   return results;
+}
+
+AuditPage AuditIndex::list(const AuditFilter& filter, size_t limit) {
+  Database db = open_index(m_index_file, m_logs);
+  // The types the filter shows, as the log spells them.
+  std::vector<std::string> shown_types;
+  for (const auto type : enum_values<AuditActionType>())
+    if (filter.shows(type)) shown_types.emplace_back(to_string(type));
+  std::string placeholders;
+  for (size_t i = 0; i < shown_types.size(); ++i) placeholders += i ? ", ?" : "?";
+  auto bind_filter = [&](Statement& statement) {
+    int index = 1;
+    for (const auto& type : shown_types) statement.bind(index++, type);
+    statement.bind(index++, filter.since.value_or(""));
+    return index;
+  };
+
+  AuditPage page;
+  {
+    auto counts = db.prepare("SELECT type, sum(n) FROM type_counts GROUP BY type");
+    while (counts.step()) {
+      const auto n = static_cast<size_t>(counts.column_int(1));
+      page.total += n;
+      const auto type = enum_from_string<AuditActionType>(counts.column_text(0));
+      if (type && !filter.shows(*type)) {
+        page.hidden += n;
+        if (*type == AuditActionType::generic) page.generic_hidden += n;
+      }
+    }
+  }
+  if (filter.since) {
+    // Entries of a shown type but older than --since are hidden too: count them by time.
+    auto older = db.prepare("SELECT count(*) FROM lines WHERE type IN (" + placeholders + ") AND timestamp < ?");
+    bind_filter(older);
+    if (older.step()) page.hidden += static_cast<size_t>(older.column_int(0));
+  }
+  auto select = db.prepare("SELECT source, offset, length FROM lines WHERE type IN (" + placeholders +
+                           ") AND timestamp >= ? ORDER BY timestamp DESC, id DESC LIMIT ?");
+  select.bind(bind_filter(select), static_cast<int64_t>(limit));
+  page.entries = read_rows(select);
+  return page;
+}
+
+std::optional<AuditEntry> AuditIndex::find(const std::string& id) {
+  Database db = open_index(m_index_file, m_logs);
+  auto select = db.prepare("SELECT source, offset, length FROM lines WHERE entry_id = ? ORDER BY timestamp, id LIMIT 1");
+  select.bind(1, id);
+  auto entries = read_rows(select);
+  if (entries.empty()) return std::nullopt;
+  return std::move(entries.front());
 }
 
 }  // namespace agntos

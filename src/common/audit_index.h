@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-// Full-text search over the audit logs (SPEC §3.4).
+// The audit logs' index: full-text search (SPEC §3.4), the newest entries of some types for
+// `audit list`, and an entry by id, at a cost that does not grow with the logs.
 //
-// The JSONL files stay the source of truth. The index (SQLite FTS5, porter stemming, in the
-// state dir) remembers how many bytes of each log it has read and the file's inode; each
+// The JSONL files stay the source of truth: the index holds where each entry is (log, offset,
+// length), its id, time and type, how many entries of each type a log has, and the searchable
+// text (SQLite FTS5, porter stemming); the entries returned are read from the logs. The index
+// (in the state dir) remembers how many bytes of each log it has read and the file's inode; each
 // search first indexes the lines appended since, and rebuilds a log's rows from scratch when
 // the file was replaced or shrank. Deleting the index is always safe.
 //
@@ -11,8 +14,11 @@
 // action type; common question words ("why", "is", ...) are dropped, so "why is htop installed?"
 // finds the entry that installed htop. Every remaining word must match (stemmed: "installed"
 // matches "install"). Results come newest first.
+//
+// Every call first brings the index up to date, so it always answers for the logs as they are.
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,12 +26,24 @@
 
 namespace agntos {
 
+// One page of `audit list`: the newest entries the filter shows, and what it leaves out.
+struct AuditPage {
+  std::vector<AuditEntry> entries;  // newest first, at most the limit
+  size_t total = 0;                 // entries in the logs
+  size_t hidden = 0;                // entries the filter does not show
+  size_t generic_hidden = 0;        // of which Generic ones
+};
+
 class AuditIndex {
 public:
   // `index_file` empty: an in-memory index, rebuilt on each use (when the state dir is unusable).
   AuditIndex(std::filesystem::path index_file, std::vector<std::filesystem::path> logs);
 
   std::vector<AuditEntry> search(const std::string& query, size_t limit);
+  // The newest `limit` entries `filter` shows (by timestamp; on a tie, the later in its log first).
+  AuditPage list(const AuditFilter& filter, size_t limit);
+  // The entry with this id (the oldest, should two logs hold one id).
+  std::optional<AuditEntry> find(const std::string& id);
   // Brings the index up to date with the logs; returns the number of lines indexed now.
   size_t refresh();
 

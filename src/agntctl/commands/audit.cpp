@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 // agntctl audit [list [--type T,...] [--since S] [--all] | show <id> | search <query> | why <thing>]
 //               [--limit N] [--query Q]
-#include <algorithm>
 #include <chrono>
 
 #include "agntctl/commands.h"
@@ -16,8 +15,16 @@
 namespace agntctl {
 namespace {
 
-std::vector<std::filesystem::path> audit_logs(const agntos::Paths& paths) {
-  return {paths.audit_log(), paths.state_audit_log()};
+// The index of both logs: in the state dir, or in memory (built for this run) when the state
+// dir cannot be used.
+agntos::AuditIndex audit_index(const agntos::Paths& paths) {
+  std::filesystem::path index_file;
+  try {
+    agntos::make_directories(paths.state_dir, 0700);
+    index_file = paths.audit_index();
+  } catch (const agntos::Error&) {
+  }
+  return agntos::AuditIndex(index_file, {paths.audit_log(), paths.state_audit_log()});
 }
 
 std::string one_line(const agntos::AuditEntry& entry) {
@@ -103,11 +110,10 @@ Output run_audit(Invocation& inv) {
   const auto& paths = inv.paths();
   if (action == "show") {
     if (rest.size() != 1) throw agntos::Error(agntos::Errc::usage, "usage: agntctl audit show <id>");
-    for (const auto& entry : agntos::read_audit_logs(audit_logs(paths))) {
-      if (entry.id != rest[0]) continue;
+    if (const auto entry = audit_index(paths).find(rest[0])) {
       Output output;
-      output.json = entry.to_json();
-      output.text = details(entry);
+      output.json = entry->to_json();
+      output.text = details(*entry);
       return output;
     }
     throw agntos::Error(agntos::Errc::not_found,
@@ -131,15 +137,7 @@ Output run_audit(Invocation& inv) {
   if (action == "search") {
     if (query.empty()) query = agntos::join(rest, " ");
     if (agntos::trim(query).empty()) throw agntos::Error(agntos::Errc::usage, "usage: agntctl audit search <words>");
-    std::filesystem::path index_file;
-    try {
-      agntos::make_directories(paths.state_dir, 0700);
-      index_file = paths.audit_index();
-    } catch (const agntos::Error&) {
-      // No usable state dir: search with an in-memory index instead.
-    }
-    agntos::AuditIndex index(index_file, audit_logs(paths));
-    auto output = list_output(index.search(query, limit), "no audit entry matches \"" + query + "\"\n");
+    auto output = list_output(audit_index(paths).search(query, limit), "no audit entry matches \"" + query + "\"\n");
     output.json["query"] = query;
     return output;
   }
@@ -148,27 +146,15 @@ Output run_audit(Invocation& inv) {
   filter.types = agntos::parse_audit_types(type_words);
   filter.include_generic = all;
   if (!since_text.empty()) filter.since = agntos::parse_audit_since(since_text, std::chrono::system_clock::now());
-  auto entries = agntos::read_audit_logs(audit_logs(paths));
-  std::reverse(entries.begin(), entries.end());
-  std::vector<agntos::AuditEntry> shown;
-  size_t hidden = 0;
-  size_t generic_hidden = 0;
-  for (auto& entry : entries) {
-    if (!filter.matches(entry)) {
-      ++hidden;
-      if (entry.action.type == agntos::AuditActionType::generic) ++generic_hidden;
-    } else if (shown.size() < limit) {
-      shown.push_back(std::move(entry));
-    }
-  }
-  auto output = list_output(shown, entries.empty() ? "the audit log is empty\n" : "no audit entry matches\n");
+  const auto page = audit_index(paths).list(filter, limit);
+  auto output = list_output(page.entries, page.total == 0 ? "the audit log is empty\n" : "no audit entry matches\n");
   Json types = Json::array();
   for (const auto type : filter.types) types.push_back(agntos::to_string(type));
   output.json["filter"] = Json{{"types", types}, {"all", all}, {"since", agntos::json_or_null(filter.since)}};
-  output.json["hidden"] = hidden;
+  output.json["hidden"] = page.hidden;
   // The default view leaves out the user-level tools' entries: say so, and how to see them.
-  if (filter.types.empty() && !all && generic_hidden)
-    output.text += "(" + std::to_string(generic_hidden) + " Generic entries of write_file, edit_file and run_bash not "
+  if (filter.types.empty() && !all && page.generic_hidden)
+    output.text += "(" + std::to_string(page.generic_hidden) + " Generic entries of write_file, edit_file and run_bash not "
                    "shown: --all shows them)\n";
   return output;
 }

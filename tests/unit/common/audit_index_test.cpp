@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "common/audit.h"
 #include "common/audit_index.h"
+#include "common/files.h"
+#include "common/sqlite.h"
 #include "support/temp_dir.h"
 
 namespace agntos {
@@ -95,6 +98,101 @@ TEST(AuditIndex, RemovedLogIsForgottenAndAbsentLogCostsNothing) {
   const auto results = index.search("htop", 10);
   ASSERT_EQ(results.size(), 1u);
   EXPECT_EQ(results[0].origin.prompt.value_or(""), "kept");
+}
+
+}  // namespace
+}  // namespace agntos
+
+namespace agntos {
+namespace {
+
+// What `audit list` showed before it had an index: every entry of both logs, read and filtered.
+AuditPage list_by_reading(const std::vector<std::filesystem::path>& logs, const AuditFilter& filter, size_t limit) {
+  auto entries = read_audit_logs(logs);
+  std::reverse(entries.begin(), entries.end());
+  AuditPage page;
+  page.total = entries.size();
+  for (auto& entry : entries) {
+    if (!filter.matches(entry)) {
+      ++page.hidden;
+      if (entry.action.type == AuditActionType::generic) ++page.generic_hidden;
+    } else if (page.entries.size() < limit) {
+      page.entries.push_back(std::move(entry));
+    }
+  }
+  return page;
+}
+
+std::vector<std::string> ids(const AuditPage& page) {
+  std::vector<std::string> result;
+  for (const auto& entry : page.entries) result.push_back(entry.id);
+  return result;
+}
+
+// Issue 14: audit list reads the index, not every line. Whatever the filter, it answers what
+// reading every entry of both logs answers: the same entries in the same order, the same counts,
+// also after appends, a malformed line and a replaced log.
+TEST(AuditIndex, ListAnswersWhatReadingEveryEntryAnswers) {
+  testing::TempDir dir;
+  const std::vector<std::filesystem::path> logs{dir / "config.jsonl", dir / "state.jsonl"};
+  AuditIndex index(dir / "index.db", logs);
+  const auto types = enum_values<AuditActionType>();
+  auto add = [&](int i) {
+    auto entry = AuditEntry::make(types[static_cast<size_t>(i * 7) % types.size()], "entry " + std::to_string(i));
+    // Times out of file order, as two logs and a clock that was set back give, and ties within
+    // a log (the logs' seconds differ, so no two logs tie).
+    const bool state = i % 3 == 0;
+    entry.timestamp = "2026-11-" + std::to_string(10 + (i * 13) % 17) + (state ? "T10:00:01.000Z" : "T10:00:00.000Z");
+    AuditLog(logs[state ? 1 : 0]).append(entry);
+  };
+  std::vector<AuditFilter> filters(5);
+  filters[1].include_generic = true;
+  filters[2].types = {AuditActionType::undo, AuditActionType::generic};
+  filters[3].since = "2026-11-20T00:00:00.000Z";
+  filters[4].types = {AuditActionType::apply};
+  filters[4].since = "2026-11-15";
+  auto check = [&](const char* when) {
+    for (const auto& filter : filters) {
+      for (const size_t limit : {size_t{3}, size_t{100}}) {
+        const auto expected = list_by_reading(logs, filter, limit);
+        const auto page = index.list(filter, limit);
+        EXPECT_EQ(ids(page), ids(expected)) << when;
+        EXPECT_EQ(page.total, expected.total) << when;
+        EXPECT_EQ(page.hidden, expected.hidden) << when;
+        EXPECT_EQ(page.generic_hidden, expected.generic_hidden) << when;
+      }
+    }
+  };
+  for (int i = 0; i < 40; ++i) add(i);
+  check("first index");
+  for (int i = 40; i < 60; ++i) add(i);
+  std::ofstream(logs[0], std::ios::app) << "{not an entry\n";
+  check("after appends and a malformed line");
+  std::filesystem::remove(logs[1]);
+  for (int i = 60; i < 66; ++i) add(i);
+  check("after the state log was replaced");
+  const auto some = index.list(filters[1], 100).entries.at(5);
+  ASSERT_TRUE(index.find(some.id).has_value());
+  EXPECT_EQ(index.find(some.id)->summary, some.summary);
+  EXPECT_FALSE(index.find("a-00000000").has_value());
+}
+
+// An index written by an earlier version (no table of lines) is rebuilt, not trusted.
+TEST(AuditIndex, AnIndexOfAnEarlierSchemaIsRebuilt) {
+  testing::TempDir dir;
+  AuditLog log(dir / "audit.jsonl");
+  log.append(apply_entry("htop", "x"));
+  {
+    Database old(dir / "index.db");
+    old.exec("CREATE TABLE sources(path TEXT PRIMARY KEY, inode INTEGER NOT NULL, indexed_bytes INTEGER NOT NULL,"
+             " head BLOB NOT NULL);"
+             "CREATE VIRTUAL TABLE entries USING fts5(text, source UNINDEXED, offset UNINDEXED, length UNINDEXED);");
+    auto known = old.prepare("INSERT INTO sources VALUES (?, 0, ?, '')");
+    known.bind(1, resolve_path(log.path()).string()).bind(2, static_cast<int64_t>(std::filesystem::file_size(log.path()))).run();
+  }
+  AuditIndex index(dir / "index.db", {log.path()});
+  EXPECT_EQ(index.list(AuditFilter{}, 10).entries.size(), 1u);
+  EXPECT_EQ(index.search("htop", 10).size(), 1u);
 }
 
 }  // namespace
