@@ -12,6 +12,7 @@
 #include "common/json.h"
 #include "common/process.h"
 #include "common/session_store.h"
+#include "common/text.h"
 #include "support/bench_data.h"
 #include "support/report.h"
 #include "support/spawn_timer.h"
@@ -156,9 +157,24 @@ void audit_search_row(const Context& context, const std::vector<size_t>& entries
   }
 }
 
+namespace {
+
+// nixpkgs is always a store path on a machine AgntOS manages (a channel, a flake input, NixOS's
+// own): the generated set is added to the store to stand for it, as propose caches the names of
+// a set in the store only (src/agntctl/pipeline/package_names.h). Without a usable store the
+// set is used where it is, and every propose evaluates it.
+fs::path in_store(const fs::path& pkgs) {
+  const auto added = run_process({"nix-store", "--add", pkgs.string()});
+  if (added.ok() && trim(added.out).starts_with("/nix/store/")) return trim(added.out);
+  std::cerr << "bench: nix-store --add " << pkgs.string() << " failed; proposing against the set outside the store\n";
+  return pkgs;
+}
+
+}  // namespace
+
 void propose_row(const Context& context, const std::vector<size_t>& attributes) {
   for (const size_t count : attributes) {
-    const fs::path pkgs = package_set(context.data, count);
+    const fs::path pkgs = in_store(package_set(context.data, count));
     const fs::path config = context.fresh_dir("propose-config");
     const fs::path state = context.fresh_dir("propose-state");
     write_profile_settings(config, state, pkgs);

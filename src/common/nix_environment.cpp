@@ -58,6 +58,7 @@ NixEnvironment restricted_nix(const std::vector<std::filesystem::path>& allowed,
     if (!path.empty() && std::filesystem::exists(path, ec)) nix.args.insert(nix.args.end(), {"-I", path.string()});
   if (is_absolute(package_set)) {
     nix.args.insert(nix.args.end(), {"-I", package_set});
+    nix.package_set_path = package_set;
   } else if (!package_set.empty()) {
     // A NIX_PATH entry of the caller (the human who started agntd), looked up without any
     // user nix.conf, whose nix-path setting the model could have written.
@@ -70,7 +71,10 @@ NixEnvironment restricted_nix(const std::vector<std::filesystem::path>& allowed,
     try {
       const auto found = run_process({"nix-instantiate", "--find-file", name}, options);
       const auto path = trim(found.out);
-      if (found.ok() && is_absolute(path)) nix.args.insert(nix.args.end(), {"-I", name + "=" + path});
+      if (found.ok() && is_absolute(path)) {
+        nix.args.insert(nix.args.end(), {"-I", name + "=" + path});
+        nix.package_set_path = path;
+      }
     } catch (const std::exception&) {
       // No Nix: the evaluation itself reports it.
     }

@@ -35,6 +35,9 @@ struct NixEnvironment {
   std::map<std::string, std::string> env_set;
   std::vector<std::string> env_unset;
   std::vector<std::string> args;  // inserted after the program name (-I PATH ...)
+  // restricted_nix's package set as a path: the absolute path given, or where the NIX_PATH
+  // entry resolved to; empty when there is none or it did not resolve.
+  std::filesystem::path package_set_path;
 
   // Adds the environment to `options` (replacing whatever the caller set for those names).
   void apply(ProcessOptions& options) const;

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "agntctl/pipeline/validation.h"
 
-#include "agntctl/pipeline/staged_tree.h"
-
-
 #include <stdlib.h>
 
 #include <algorithm>
 
+#include "agntctl/pipeline/nix_run.h"
+#include "agntctl/pipeline/package_names.h"
+#include "agntctl/pipeline/staged_tree.h"
 #include "common/error.h"
 #include "common/files.h"
 #include "common/nix_environment.h"
@@ -22,23 +22,6 @@ using agntos::Errc;
 using agntos::Error;
 using agntos::Json;
 
-constexpr auto kNixTimeout = std::chrono::minutes(5);
-
-// Every evaluation runs under AgntOS's own Nix settings, confined to `nix`'s paths.
-agntos::ProcessResult run_nix(const agntos::NixEnvironment& nix, const std::vector<std::string>& argv) {
-  if (!agntos::find_program(argv[0]))
-    throw Error(Errc::nix_missing, "Nix is not installed (" + argv[0] +
-                                       " not found on PATH); AgntOS validates every change with real Nix and will "
-                                       "not skip it. Install Nix (Debian: apt-get install nix-bin)");
-  agntos::ProcessOptions options;
-  options.timeout = kNixTimeout;
-  // The package list of a nixpkgs-sized set (120,000 names) is over 2 MB of JSON: the default
-  // cap of 1 MiB cut it off and propose failed with "package list is not valid JSON".
-  options.output_cap = size_t{64} << 20;
-  nix.apply(options);
-  return agntos::run_process(nix.command(argv), options);
-}
-
 void check_syntax(const StagedTree& staged, const fs::path& config_dir, const std::vector<FileChange>& changes) {
   for (const auto& change : changes) {
     if (!change.content) continue;
@@ -50,12 +33,18 @@ void check_syntax(const StagedTree& staged, const fs::path& config_dir, const st
   }
 }
 
-std::optional<std::string> reachable_package_set(const agntos::Settings& settings) {
+// The package set step 5 checks against, with the environment that evaluates it: [rebuild.profile]
+// pkgs, or <nixpkgs> when the caller's NIX_PATH has it; nullopt when neither.
+std::optional<std::pair<std::string, agntos::NixEnvironment>> reachable_package_set(const agntos::Paths& paths,
+                                                                                   const agntos::Settings& settings) {
+  std::string pkgs = "nixpkgs";
   if (settings.rebuild.backend == agntos::RebuildBackend::profile && !settings.rebuild.profile_pkgs.empty())
-    return settings.rebuild.profile_pkgs;
-  if (agntos::find_program("nix-instantiate") && run_nix(agntos::system_nix(), {"nix-instantiate", "--find-file", "nixpkgs"}).ok())
-    return std::string("nixpkgs");
-  return std::nullopt;
+    pkgs = settings.rebuild.profile_pkgs;
+  else if (!agntos::find_program("nix-instantiate"))
+    return std::nullopt;
+  auto nix = agntos::restricted_nix({nix_data_dir(paths)}, pkgs);
+  if (nix.package_set_path.empty()) return std::nullopt;
+  return std::pair{pkgs, std::move(nix)};
 }
 
 bool starts_with_path(const std::vector<std::string>& path, const std::vector<std::string>& prefix) {
@@ -116,21 +105,6 @@ std::vector<std::string> check_module_paths(const agntos::Paths& paths, const ag
 
 }  // namespace
 
-std::vector<std::string> closest_names(const std::string& name, const std::vector<std::string>& candidates) {
-  std::vector<std::pair<size_t, std::string>> scored;
-  const std::string lower = agntos::to_lower(name);
-  for (const auto& candidate : candidates) {
-    const std::string other = agntos::to_lower(candidate);
-    size_t distance = agntos::edit_distance(lower, other);
-    if (other.find(lower) != std::string::npos || lower.find(other) != std::string::npos) distance = std::min<size_t>(distance, 2);
-    if (distance <= std::max<size_t>(2, lower.size() / 3)) scored.emplace_back(distance, candidate);
-  }
-  std::sort(scored.begin(), scored.end());
-  std::vector<std::string> names;
-  for (size_t i = 0; i < scored.size() && i < 3; ++i) names.push_back(scored[i].second);
-  return names;
-}
-
 void revalidate_syntax(const agntos::Paths& paths, const std::vector<FileChange>& changes) {
   for (const auto& change : changes) check_module_path(paths.config_dir, change.path);
   StagedTree staged(paths.config_dir, changes);
@@ -176,22 +150,19 @@ Json validate_changes(const agntos::Paths& paths, const agntos::Settings& settin
   }
 
   if (!options.packages.empty()) {
-    if (const auto pkgs = reachable_package_set(settings)) {
-      const auto result = run_nix(agntos::restricted_nix({nix_data_dir(paths)}, *pkgs),
-                                  {"nix-instantiate", "--eval", "--strict", "--json",
-                                   (nix_data_dir(paths) / "lib" / "attr-names.nix").string(), "--argstr", "pkgs", *pkgs});
-      if (!result.ok()) throw Error(Errc::validation, "cannot list the package set " + *pkgs + ":\n" + agntos::trim(result.err));
-      const auto names = agntos::parse_json(result.out, "package list").get<std::vector<std::string>>();
+    if (const auto reachable = reachable_package_set(paths, settings)) {
+      const auto& [pkgs, nix] = *reachable;
+      const auto names = PackageNames::load(paths, pkgs, nix);
       for (const auto& package : options.packages) {
         const std::string top = package.substr(0, package.find('.'));
-        if (std::find(names.begin(), names.end(), top) != names.end()) continue;
-        const auto suggestions = closest_names(top, names);
+        if (names.contains(top)) continue;
+        const auto suggestions = names.closest(top);
         throw Error(Errc::validation,
-                    "package '" + package + "' does not exist in the package set " + *pkgs +
+                    "package '" + package + "' does not exist in the package set " + pkgs +
                         (suggestions.empty() ? std::string(" (no similar names either)")
                                              : "; did you mean " + agntos::join(suggestions, " or ") + "?"));
       }
-      passed("packages", "found in " + *pkgs + ": " + agntos::join(options.packages, ", "));
+      passed("packages", "found in " + pkgs + ": " + agntos::join(options.packages, ", "));
     } else {
       checks.push_back(Json{{"check", "packages"},
                             {"ok", nullptr},

@@ -13,7 +13,8 @@
 //      is reported as not run (ok: null) with the reason; a module that cannot be read with
 //      stand-in arguments is named as not checked;
 //   5. packages: each installed package exists in the package set, when one is reachable
-//      ([rebuild.profile] pkgs, or <nixpkgs> on NIX_PATH), with "did you mean" suggestions;
+//      ([rebuild.profile] pkgs, or <nixpkgs> on NIX_PATH), with "did you mean" suggestions
+//      (package_names.h: a set in the Nix store is listed once and cached);
 //   6. build: the backend builds the whole system from the staged copy (never the config dir);
 //      the report's "system" is the store path, or null when the backend builds only at apply.
 // The first failure throws Error(Errc::validation) quoting Nix's own message, with the file
@@ -47,8 +48,5 @@ agntos::Json validate_changes(const agntos::Paths& paths, const agntos::Settings
 
 // Syntax only (steps 1 and 2), as apply re-checks what it reads from proposals/.
 void revalidate_syntax(const agntos::Paths& paths, const std::vector<FileChange>& changes);
-
-// Up to three names of the package set closest to `name` (edit distance, then substring).
-std::vector<std::string> closest_names(const std::string& name, const std::vector<std::string>& candidates);
 
 }  // namespace agntctl
