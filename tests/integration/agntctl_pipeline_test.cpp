@@ -82,6 +82,28 @@ TEST_F(Pipeline, NixSyntaxErrorIsRefusedQuotingNix) {
   EXPECT_NE(result.err.find((env.config_dir() / "modules/broken.nix").string()), std::string::npos) << result.err;
 }
 
+// Syntax and shape are checked for all written files in one Nix run; a refusal still names the
+// one file at fault and quotes the check that failed.
+TEST_F(Pipeline, OfSeveralModulesTheRefusalNamesTheOneAtFault) {
+  const auto syntax = env.run({"propose", "--module", "modules/good.nix", "--nix", "{ ... }: { }", "--module",
+                               "modules/broken.nix", "--nix", "{ pkgs, ... }: { x = ; }"});
+  EXPECT_EQ(syntax.exit_code, 3);
+  EXPECT_NE(syntax.err.find("Nix syntax error in " + (env.config_dir() / "modules/broken.nix").string()), std::string::npos)
+      << syntax.err;
+  EXPECT_EQ(syntax.err.find("good.nix"), std::string::npos) << syntax.err;
+  const auto shape = env.run({"propose", "--module", "modules/good.nix", "--nix", "{ ... }: { }", "--module",
+                              "modules/number.nix", "--nix", "42"});
+  EXPECT_EQ(shape.exit_code, 3);
+  EXPECT_NE(shape.err.find("module " + (env.config_dir() / "modules/number.nix").string() +
+                           " does not have the shape of a NixOS module"),
+            std::string::npos)
+      << shape.err;
+  EXPECT_EQ(env.run({"propose", "--module", "modules/a.nix", "--nix", "{ ... }: { }", "--module", "modules/b.nix", "--nix",
+                     "{ }", "--no-build"})
+                .exit_code,
+            0);
+}
+
 TEST_F(Pipeline, ModuleOfTheWrongShapeIsRefused) {
   const auto result = env.run({"propose", "--module", "modules/list.nix", "--nix", "\"a string is not a module\""});
   EXPECT_EQ(result.exit_code, 3);

@@ -35,6 +35,35 @@ void check_syntax(const StagedTree& staged, const fs::path& config_dir, const st
 
 // The package set step 5 checks against, with the environment that evaluates it: [rebuild.profile]
 // pkgs, or <nixpkgs> when the caller's NIX_PATH has it; nullopt when neither.
+// Steps 2 and 3 in one Nix process: nix/lib/module-shape.nix imports every written file, which
+// parses it. Only when that fails is each file checked alone, so the refusal names the file and
+// quotes `nix-instantiate --parse` for a syntax error, the shape check otherwise.
+void check_syntax_and_shape(const agntos::Paths& paths, const StagedTree& staged, const std::vector<FileChange>& changes) {
+  const auto nix = agntos::restricted_nix({staged.dir(), nix_data_dir(paths)});
+  const std::string checker = (nix_data_dir(paths) / "lib" / "module-shape.nix").string();
+  auto check_shapes = [&](const std::vector<FileChange>& files) {
+    std::string list;
+    for (const auto& change : files)
+      if (change.content) list += (staged.dir() / change.path).string() + "\n";
+    agntos::ProcessResult nothing;
+    nothing.exit_code = 0;
+    return list.empty() ? nothing : run_nix(nix, {"nix-instantiate", "--eval", "--strict", "--json", checker, "--argstr", "files", list});
+  };
+  const auto all = check_shapes(changes);
+  if (all.ok()) return;
+  check_syntax(staged, paths.config_dir, changes);
+  for (const auto& change : changes) {
+    const auto one = check_shapes({change});
+    if (!one.ok())
+      throw Error(Errc::validation, "module " + (paths.config_dir / change.path).string() +
+                                        " does not have the shape of a NixOS module:\n" +
+                                        in_config_terms(one.err, staged.dir(), paths.config_dir));
+  }
+  // Every file passed alone: say what failed together rather than let it through.
+  throw Error(Errc::validation, "the written modules could not be checked together:\n" +
+                                    in_config_terms(all.err, staged.dir(), paths.config_dir));
+}
+
 std::optional<std::pair<std::string, agntos::NixEnvironment>> reachable_package_set(const agntos::Paths& paths,
                                                                                    const agntos::Settings& settings) {
   std::string pkgs = "nixpkgs";
@@ -122,20 +151,8 @@ Json validate_changes(const agntos::Paths& paths, const agntos::Settings& settin
   passed("paths", std::to_string(changes.size()) + " path(s) inside the module folders");
 
   StagedTree staged(paths.config_dir, changes);
-  check_syntax(staged, paths.config_dir, changes);
+  check_syntax_and_shape(paths, staged, changes);
   passed("syntax", "nix-instantiate --parse accepted every written file");
-
-  const fs::path shape_checker = nix_data_dir(paths) / "lib" / "module-shape.nix";
-  for (const auto& change : changes) {
-    if (!change.content) continue;
-    const auto result = run_nix(agntos::restricted_nix({staged.dir(), nix_data_dir(paths)}),
-                                {"nix-instantiate", "--eval", "--json", shape_checker.string(), "--argstr", "file",
-                                 (staged.dir() / change.path).string()});
-    if (!result.ok())
-      throw Error(Errc::validation, "module " + (paths.config_dir / change.path).string() +
-                                        " does not have the shape of a NixOS module:\n" +
-                                        in_config_terms(result.err, staged.dir(), paths.config_dir));
-  }
   passed("shape", "every written file is a function or an attribute set");
 
   if (options.options) {
