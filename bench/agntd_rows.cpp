@@ -202,7 +202,8 @@ void daemon_memory_row(const Context& context) {
     client.send(Json{{"type", "init"}});
     client.until("session_ready");
     for (int turn = 0; turn < 100; ++turn) one_turn(client, prompts[turn % prompts.size()]);
-    std::this_thread::sleep_for(1s);
+    // agntd gives memory back after a second with nothing to do (Server::run): measure after it.
+    std::this_thread::sleep_for(2s);
     memory_figure("agntd RSS after 100 turns (offline provider)", daemon.pid(), 16, "< 16 MB");
   }
   {
@@ -214,7 +215,7 @@ void daemon_memory_row(const Context& context) {
     client.send(Json{{"type", "init"}});
     client.until("session_ready");
     for (int turn = 0; turn < 100; ++turn) one_turn(client, "show cpu");
-    std::this_thread::sleep_for(1s);
+    std::this_thread::sleep_for(2s);
     memory_figure("agntd RSS after 100 scripted turns (OpenAI provider)", daemon.pid(), 16, "< 16 MB");
   }
 }

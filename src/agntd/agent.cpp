@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "agntd/agent.h"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <cstdlib>
 
@@ -126,7 +128,9 @@ std::unique_ptr<Session> Agent::load_session(const std::string& id) {
     }
   }
   repair_history(session->conversation.messages);
-  m_log.info("session_resumed", Json{{"session_id", id}, {"messages", session->conversation.messages.size()}});
+  session->conversation.total = session->conversation.messages.size();
+  session->conversation.keep_recent(TurnLimits{}.history_messages);
+  m_log.info("session_resumed", Json{{"session_id", id}, {"messages", session->conversation.total}});
   return session;
 }
 
@@ -174,6 +178,14 @@ TurnResult Agent::run_turn(Session& session, const std::string& prompt, TurnObse
                                                 : session.profile.model;
   TurnInputs inputs{*session.provider, tools, observer, cancel, system_prompt(sections), context, limits};
   return agntd::run_turn(session.conversation, text, inputs);
+}
+
+void Agent::release_memory() {
+  {
+    std::lock_guard lock(m_store_mutex);
+    m_store->database().release_memory();
+  }
+  ::malloc_trim(0);
 }
 
 std::vector<agntos::SessionInfo> Agent::list_sessions(size_t limit) {

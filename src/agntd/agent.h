@@ -64,6 +64,10 @@ public:
   // `agntctl --json <args>` (tool_runner.h).
   Json run_agntctl(const std::vector<std::string>& args, const std::atomic<bool>* cancel = nullptr);
 
+  // Gives back what finished turns allocated and no longer use (sessions.db's page cache, the
+  // heap's free pages), so a daemon that ran many turns stays close to an idle one.
+  void release_memory();
+
   const agntos::Paths& paths() const { return m_paths; }
   Logger& log() { return m_log; }
 

@@ -92,8 +92,9 @@ int run(int argc, char** argv) {
     throw agntos::Error(agntos::Errc::usage, std::string(e.what()) + " (see 'agntd --help')");
   }
 
-  // One malloc arena per worker thread would keep memory of finished turns resident.
-  ::mallopt(M_ARENA_MAX, 2);
+  // One malloc arena for every thread: a turn runs on a thread of its own, and an arena per
+  // worker kept what finished turns had used resident (docs/BENCHMARKS.md, "agntd memory").
+  ::mallopt(M_ARENA_MAX, 1);
   auto paths = agntos::Paths::from_environment(config_dir ? std::optional<agntos::fs::path>(*config_dir) : std::nullopt);
   if (socket) paths.socket = agntos::fs::absolute(*socket);
   keep_secrets_in_memory(paths);

@@ -2,7 +2,6 @@
 #include "agntd/server.h"
 
 #include <fcntl.h>
-#include <malloc.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -195,7 +194,7 @@ void Server::run(int stop_fd) {
     }
     if (ready == 0 && busy_since_trim) {
       // A second with nothing to do: give the memory of finished turns back to the system.
-      ::malloc_trim(0);
+      m_agent.release_memory();
       busy_since_trim = false;
     }
     busy_since_trim = busy_since_trim || ready > 0;
@@ -397,7 +396,7 @@ void Server::handle_init(Client& client, const std::optional<std::string>& sessi
     live->profile = session->profile.name;
     live->model = session->profile.model.empty() ? std::string(agntos::provider_name(session->profile.provider))
                                                  : session->profile.model;
-    live->message_count = session->conversation.messages.size();
+    live->message_count = session->conversation.total;
     live->session = std::move(session);
   }
   const auto pending = m_agent.pending_proposals();
@@ -480,7 +479,7 @@ void Server::start_turn(const std::shared_ptr<LiveSession>& live, const std::str
       broadcast_locked(*live, turn_complete_message(result));
     }
     live->turn_running = false;
-    live->message_count = live->session->conversation.messages.size();
+    live->message_count = live->session->conversation.total;
     evict_if_idle_locked(live);
   });
 }

@@ -100,6 +100,11 @@ void TurnObserver::on_confirm_needed(const ConfirmNeeded&) {}
 void Conversation::append(Message message) {
   if (record) record(message);
   messages.push_back(std::move(message));
+  ++total;
+}
+
+void Conversation::keep_recent(size_t limit) {
+  if (messages.size() > limit) messages = recent(messages, limit);
 }
 
 void repair_history(std::vector<Message>& messages) {
@@ -125,6 +130,7 @@ void repair_history(std::vector<Message>& messages) {
 TurnResult run_turn(Conversation& conversation, const std::string& user_text, const TurnInputs& inputs) {
   TurnInputs turn = inputs;
   turn.context.user_prompt = user_text;
+  conversation.keep_recent(inputs.limits.history_messages);
   conversation.append(Message{Role::user, user_text, {}, {}, {}});
 
   TurnResult result;

@@ -48,12 +48,19 @@ public:
   virtual ApprovalDecision request_approval(const ApprovalRequest& request, const std::atomic<bool>& cancel) = 0;
 };
 
-// A session's conversation. `record` stores each appended message (may be empty).
+// A session's conversation. `record` stores each appended message (may be empty), so sessions.db
+// has all of them; `messages` holds only the recent part a turn can send (TurnLimits::
+// history_messages, cut at a user message, plus the turn under way), so a session's memory
+// stays flat however long it runs. `total` counts every message, held or not.
 struct Conversation {
   std::vector<llm::Message> messages;
   std::function<void(const llm::Message&)> record;
+  size_t total = 0;
 
   void append(llm::Message message);
+  // Drops the messages a turn would no longer send: all but the most recent `limit`, cut at
+  // a user message so that no tool result is separated from its call.
+  void keep_recent(size_t limit);
 };
 
 // Gives every assistant tool call without a result a "not run" result, so a history cut

@@ -50,6 +50,8 @@ Database::Database(const std::string& path, bool wal) : m_path(path) {
 Database::Database(Database&& other) noexcept
     : m_db(std::exchange(other.m_db, nullptr)), m_path(std::move(other.m_path)) {}
 
+void Database::release_memory() { sqlite3_db_release_memory(m_db); }
+
 Database::~Database() {
   if (m_db) sqlite3_close_v2(m_db);
 }

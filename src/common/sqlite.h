@@ -27,6 +27,8 @@ public:
   void exec(std::string_view sql);
   Statement prepare(std::string_view sql);
   int64_t last_insert_rowid() const;
+  // Frees what this connection's page cache holds beyond what it needs now (a daemon between turns).
+  void release_memory();
   sqlite3* handle() const { return m_db; }
 
 private:

@@ -363,6 +363,32 @@ TEST_F(TurnTest, OnlyTheRecentHistoryIsSentStartingAtAUserMessage) {
   EXPECT_EQ(sent.back().content, "latest");
 }
 
+// Issue 14: a long session's memory stays flat. The conversation holds only what a turn can
+// send; every message is still recorded and counted, and each request is exactly what the
+// whole history would have given.
+TEST_F(TurnTest, OnlyTheWindowAModelIsSentIsHeldAndEveryMessageIsCounted) {
+  limits.history_messages = 5;
+  std::vector<Message> recorded;
+  conversation.record = [&](const Message& message) { recorded.push_back(message); };
+  for (int turn = 0; turn < 8; ++turn) {
+    provider.push(call("inspect", {{"target", "cpu"}}));
+    provider.push(text("a" + std::to_string(turn)));
+    run("q" + std::to_string(turn));
+    EXPECT_LE(conversation.messages.size(), limits.history_messages + 4);
+    // What the last request sent, after the system prompt, is the whole history's recent part:
+    // its newest messages, starting at the first user message among the last five.
+    const auto& sent = provider.requests.back().messages;
+    const size_t history = recorded.size() - 1;  // the answer came after the request
+    size_t start = history > limits.history_messages ? history - limits.history_messages : 0;
+    while (recorded[start].role != Role::user) ++start;
+    ASSERT_EQ(sent.size() - 1, history - start) << "turn " << turn;
+    for (size_t i = 1; i < sent.size(); ++i) EXPECT_EQ(sent[i].content, recorded[start + i - 1].content);
+  }
+  EXPECT_EQ(recorded.size(), 32u);
+  EXPECT_EQ(conversation.total, 32u);
+  expect_valid_history(conversation.messages);
+}
+
 TEST(RepairHistory, CallsWithoutResultsGetANotRunResult) {
   std::vector<Message> messages{Message{Role::user, "x", {}, "", ""},
                                 Message{Role::assistant, "", {ToolCall{"a", "inspect", "{}"}, ToolCall{"b", "audit", "{}"}}, "", ""},
