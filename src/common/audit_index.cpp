@@ -73,7 +73,14 @@ void forget_rows(Database& db, const std::string& source) {
   db.prepare("DELETE FROM type_counts WHERE source = ?").bind(1, source).run();
 }
 
-size_t index_log(Database& db, const std::filesystem::path& log) {
+// How much of a log one transaction indexes: a first index of a log of a million entries (half
+// a gigabyte) neither holds it in memory at once nor keeps the index locked for the whole time,
+// so another agntctl that wants the index waits for one batch, not for all of them.
+constexpr size_t kBatchBytes = size_t{8} << 20;
+
+// Indexes what `log` has beyond what the index has read, up to kBatchBytes of it; sets `more`
+// when it stopped short. Returns the number of entries indexed.
+size_t index_log(Database& db, const std::filesystem::path& log, bool& more) {
   const std::string source = resolve_path(log).string();
   struct stat st {};
   if (::stat(log.c_str(), &st) != 0) {
@@ -106,14 +113,22 @@ size_t index_log(Database& db, const std::filesystem::path& log) {
     indexed = 0;
   }
 
-  std::string chunk(static_cast<size_t>(st.st_size - indexed), '\0');
-  size_t got = 0;
-  while (got < chunk.size()) {
-    const ssize_t n = ::pread(fd.get(), chunk.data() + got, chunk.size() - got, indexed + static_cast<off_t>(got));
-    if (n <= 0) break;
-    got += static_cast<size_t>(n);
-  }
-  chunk.resize(got);
+  const auto read_chunk = [&](size_t size) {
+    std::string chunk(size, '\0');
+    size_t got = 0;
+    while (got < chunk.size()) {
+      const ssize_t n = ::pread(fd.get(), chunk.data() + got, chunk.size() - got, indexed + static_cast<off_t>(got));
+      if (n <= 0) break;
+      got += static_cast<size_t>(n);
+    }
+    chunk.resize(got);
+    return chunk;
+  };
+  const auto remaining = static_cast<size_t>(st.st_size - indexed);
+  std::string chunk = read_chunk(std::min(remaining, kBatchBytes));
+  // A batch holds whole lines: one line longer than a batch is read whole.
+  if (chunk.size() < remaining && chunk.find('\n') == std::string::npos) chunk = read_chunk(remaining);
+  more = more || indexed + static_cast<int64_t>(chunk.size()) < st.st_size;
 
   auto insert_line = db.prepare(
       "INSERT INTO lines(source, offset, length, entry_id, timestamp, type) VALUES (?, ?, ?, ?, ?, ?)");
@@ -174,8 +189,15 @@ Database open_index(const std::filesystem::path& file, const std::vector<std::fi
     db.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
   }
   size_t count = 0;
-  for (const auto& log : logs) count += index_log(db, log);
+  bool more = false;
+  for (const auto& log : logs) count += index_log(db, log, more);
   transaction.commit();
+  while (more) {
+    more = false;
+    Transaction batch(db);
+    for (const auto& log : logs) count += index_log(db, log, more);
+    batch.commit();
+  }
   if (indexed) *indexed = count;
   return db;
 }

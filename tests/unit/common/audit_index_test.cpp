@@ -177,6 +177,35 @@ TEST(AuditIndex, ListAnswersWhatReadingEveryEntryAnswers) {
   EXPECT_FALSE(index.find("a-00000000").has_value());
 }
 
+// A log larger than one indexing batch (8 MB) is indexed in several transactions, and a line
+// larger than a batch is indexed whole: every entry is found, in order, counted once.
+TEST(AuditIndex, ALogLargerThanABatchIsIndexedWhole) {
+  testing::TempDir dir;
+  const auto path = dir / "audit.jsonl";
+  {
+    std::ofstream out(path, std::ios::binary);
+    const std::string padding(600, 'x');
+    for (int i = 0; i < 20000; ++i) {
+      auto entry = AuditEntry::make(i % 2 ? AuditActionType::apply : AuditActionType::generic,
+                                    "entry " + std::to_string(i) + " " + padding);
+      entry.timestamp = "2026-11-01T00:00:00.000Z";
+      if (i == 10000) entry.summary = "huge " + std::string(9 << 20, 'y');
+      out << entry.to_json().dump() << "\n";
+    }
+  }
+  ASSERT_GT(std::filesystem::file_size(path), size_t{16} << 20);
+  AuditIndex index(dir / "index.db", {path});
+  AuditFilter all;
+  all.include_generic = true;
+  const auto page = index.list(all, 3);
+  EXPECT_EQ(page.total, 20000u);
+  ASSERT_EQ(page.entries.size(), 3u);
+  EXPECT_EQ(page.entries[0].summary.substr(0, 12), "entry 19999 ");
+  EXPECT_EQ(index.list(AuditFilter{}, 1).hidden, 10000u);
+  EXPECT_EQ(index.search("huge", 5).size(), 1u);
+  EXPECT_EQ(index.refresh(), 0u);
+}
+
 // An index written by an earlier version (no table of lines) is rebuilt, not trusted.
 TEST(AuditIndex, AnIndexOfAnEarlierSchemaIsRebuilt) {
   testing::TempDir dir;
