@@ -22,7 +22,7 @@ using agntos::Error;
 }  // namespace
 
 bool needs_elevation(const agntos::Paths& paths, const agntos::Settings& settings) {
-  if (::geteuid() == 0 || settings.rebuild.privilege != "sudo") return false;
+  if (::geteuid() == 0 || settings.rebuild.privilege != agntos::RebuildPrivilege::sudo) return false;
   if (settings.rebuild.backend == agntos::RebuildBackend::nixos) return true;
   // A missing folder is made in the config dir, so that is what must be writable then.
   for (const char* kind : agntos::kModuleKinds) {

@@ -92,7 +92,7 @@ AuditAction AuditAction::from_json(const Json& value) {
                                                                   prototype->size() < 19)
     action.generation = std::stoll(*prototype);
   action.store_path = json_string(value, "store_path");
-  action.mode = json_string(value, "mode");
+  action.mode = json_enum<ActivationMode>(value, "mode");
   if (auto it = value.find("confirm"); it != value.end() && it->is_object()) action.confirm = *it;
   action.reverts = json_string(value, "reverts");
   action.reason = json_string(value, "reason");

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "common/activation_mode.h"
 #include "common/change_origin.h"
 #include "common/enum_names.h"
 #include "common/json.h"
@@ -52,7 +53,7 @@ struct AuditAction {
   AuditActionType type = AuditActionType::generic;
   std::optional<long long> generation;     // Rollback: the generation switched to
   std::optional<std::string> store_path;   // a transaction: the system running after it
-  std::optional<std::string> mode;         // a transaction: how it was activated (switch | boot | test)
+  std::optional<ActivationMode> mode;      // a transaction: how it was activated
   Json confirm = nullptr;                  // the confirm-or-revert timer: {timeout_s, deadline, classes, because}
   std::optional<std::string> reverts;      // AutoRevert: the audit id of the change reverted
   std::optional<std::string> reason;       // AutoRevert: why

@@ -5,19 +5,34 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <type_traits>
+
+#include "common/enum_names.h"
 
 namespace agntos {
 
 using Json = nlohmann::ordered_json;
 
-// `null` for nothing: an empty optional becomes null, a value becomes itself.
+// `null` for nothing: an empty optional becomes null, a value becomes itself, a named enum its
+// name (never its number).
 template <typename T>
+  requires(!std::is_enum_v<T>)
 Json json_or_null(const std::optional<T>& value) {
   return value ? Json(*value) : Json(nullptr);
+}
+template <NamedEnum E>
+Json json_or_null(const std::optional<E>& value) {
+  return value ? Json(std::string(to_string(*value))) : Json(nullptr);
 }
 
 // The string at `key`, or nullopt when absent or not a string.
 std::optional<std::string> json_string(const Json& object, const char* key);
+// The named enum at `key`, or nullopt when absent or not one of its names.
+template <NamedEnum E>
+std::optional<E> json_enum(const Json& object, const char* key) {
+  const auto text = json_string(object, key);
+  return text ? enum_from_string<E>(*text) : std::nullopt;
+}
 // The integer at `key`, or nullopt when absent, not a number, or not an integer that fits in a
 // long long (1.5, 1e300 and 18446744073709551615 are absent; 42.0 is 42).
 std::optional<long long> json_int(const Json& object, const char* key);

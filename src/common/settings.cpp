@@ -83,9 +83,9 @@ Settings Settings::load(const Paths& paths) {
   const std::string where = file.string();
   if (const auto* rebuild = root["rebuild"].as_table()) {
     read_enum(*rebuild, "backend", settings.rebuild.backend, where + " [rebuild]");
-    read_string(*rebuild, "mode", settings.rebuild.mode, {"switch", "test", "boot"}, where + " [rebuild]");
+    read_enum(*rebuild, "mode", settings.rebuild.mode, where + " [rebuild]");
     read_string(*rebuild, "flake", settings.rebuild.flake, {}, where + " [rebuild]");
-    read_string(*rebuild, "privilege", settings.rebuild.privilege, {"sudo", "none"}, where + " [rebuild]");
+    read_enum(*rebuild, "privilege", settings.rebuild.privilege, where + " [rebuild]");
     read_names(*rebuild, "confirm_classes", settings.rebuild.confirm_classes, where + " [rebuild]");
     if (rebuild->get("confirm_timeout")) {
       long timeout = 0;
@@ -100,7 +100,7 @@ Settings Settings::load(const Paths& paths) {
     }
   }
   if (const auto* policy = root["policy"].as_table()) {
-    read_string(*policy, "auto_apply", settings.policy.auto_apply, {"manual"}, where + " [policy]");
+    read_enum(*policy, "auto_apply", settings.policy.auto_apply, where + " [policy]");
     read_enum(*policy, "bash_sandbox", settings.policy.bash_sandbox, where + " [policy]");
   }
   if (const auto* limits = root["limits"].as_table()) {

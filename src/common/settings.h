@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "common/activation_mode.h"
 #include "common/enum_names.h"
 #include "common/paths.h"
 
@@ -26,12 +27,24 @@ inline constexpr EnumNames<SandboxPolicy, 2> kSandboxPolicyNames{
     "bash sandbox policy", {{{SandboxPolicy::required, "required"}, {SandboxPolicy::off, "off"}}}};
 constexpr const auto& names_of(SandboxPolicy) { return kSandboxPolicyNames; }
 
+// [rebuild] privilege: how agntctl gains root for a change that needs it (agntctl's elevation.h).
+enum class RebuildPrivilege { sudo, none };
+inline constexpr EnumNames<RebuildPrivilege, 2> kRebuildPrivilegeNames{
+    "rebuild privilege", {{{RebuildPrivilege::sudo, "sudo"}, {RebuildPrivilege::none, "none"}}}};
+constexpr const auto& names_of(RebuildPrivilege) { return kRebuildPrivilegeNames; }
+
+// [policy] auto_apply: whether anything is applied without asking. Only "manual" exists: every
+// change waits for the human's yes (SPEC §4).
+enum class AutoApply { manual };
+inline constexpr EnumNames<AutoApply, 1> kAutoApplyNames{"auto_apply policy", {{{AutoApply::manual, "manual"}}}};
+constexpr const auto& names_of(AutoApply) { return kAutoApplyNames; }
+
 struct Settings {
   struct Rebuild {
     RebuildBackend backend = RebuildBackend::nixos;
-    std::string mode = "switch";    // "switch" | "test" | "boot"
+    ActivationMode mode = ActivationMode::switch_now;
     std::string flake;              // overrides flake-info
-    std::string privilege = "sudo"; // "sudo" | "none"
+    RebuildPrivilege privilege = RebuildPrivilege::sudo;
     std::string profile_path;       // [rebuild.profile] path; default <state>/profile/system
     std::string profile_pkgs;       // [rebuild.profile] pkgs; nix path of the package set
     std::string profile_lib;        // [rebuild.profile] lib; nixpkgs' lib/ ("" looks for one, "none": builtin)
@@ -44,7 +57,7 @@ struct Settings {
     long confirm_class_timeout = 60;
   } rebuild;
   struct Policy {
-    std::string auto_apply = "manual";
+    AutoApply auto_apply = AutoApply::manual;
     SandboxPolicy bash_sandbox = SandboxPolicy::required;
   } policy;
   struct Limits {

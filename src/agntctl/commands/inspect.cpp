@@ -295,7 +295,7 @@ Output inspect_nixos(Invocation& inv) {
                      {"flake", json_or_null(flake)},
                      {"flake_source", json_or_null(flake_source)},
                      {"rebuild_backend", settings_error ? Json(nullptr) : Json(agntos::to_string(settings.rebuild.backend))},
-                     {"rebuild_mode", settings_error ? Json(nullptr) : Json(settings.rebuild.mode)},
+                     {"rebuild_mode", settings_error ? Json(nullptr) : Json(agntos::to_string(settings.rebuild.mode))},
                      {"profile", profile_json},
                      {"settings_error", json_or_null(settings_error)}};
 
@@ -310,7 +310,7 @@ Output inspect_nixos(Invocation& inv) {
     text += generations_text(nixos.system);
     text += flake ? "flake " + *flake + " (from " + *flake_source + ")\n"
                   : "no flake configured (nixos-rebuild uses the channel configuration)\n";
-    text += "rebuild backend: " + backend_text + (settings_error ? "" : " (mode " + settings.rebuild.mode + ")") + "\n";
+    text += "rebuild backend: " + backend_text + (settings_error ? "" : " (mode " + std::string(agntos::to_string(settings.rebuild.mode)) + ")") + "\n";
   } else {
     text += "not NixOS (" + nixos.os.pretty_name + "); rebuild backend: " + backend_text + "\n";
     if (!backend_profile && !settings_error)

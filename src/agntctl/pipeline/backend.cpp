@@ -95,7 +95,7 @@ public:
     agntos::make_directories(m_profile.parent_path(), 0700);
     progress("activating " + store_path + "\n");
     run_step(agntos::restricted_nix({}), {"nix-env", "--profile", m_profile.string(), "--set", store_path}, progress);
-    m_activation_mode = "switch";  // a profile generation is live as soon as it is set
+    m_activation_mode = agntos::ActivationMode::switch_now;  // a profile generation is live as soon as it is set
   }
 
   std::optional<std::string> system_of(long long generation) const override {
@@ -108,7 +108,7 @@ public:
   void switch_to_generation(long long number, const ProgressSink& progress) override {
     run_step(agntos::restricted_nix({}),
              {"nix-env", "--profile", m_profile.string(), "--switch-generation", std::to_string(number)}, progress);
-    m_activation_mode = "switch";
+    m_activation_mode = agntos::ActivationMode::switch_now;
   }
 
   void remove_all_generations(const ProgressSink& progress) override {
@@ -187,9 +187,10 @@ public:
     const auto choice = choose_activation(m_settings.rebuild.mode, critical_changes_of(store_path));
     if (!choice.notice().empty()) progress(choice.notice() + "\n");
     // "test" activates without making the system the default: the profile stays (as nixos-rebuild test).
-    if (choice.mode != "test")
+    if (choice.mode != agntos::ActivationMode::test)
       run_step(agntos::system_nix(), {"nix-env", "--profile", kSystem, "--set", store_path}, progress);
-    run_step(agntos::system_nix(), {store_path + "/bin/switch-to-configuration", choice.mode}, progress);
+    run_step(agntos::system_nix(), {store_path + "/bin/switch-to-configuration", std::string(agntos::to_string(choice.mode))},
+             progress);
     m_activation_mode = choice.mode;
   }
 
@@ -207,13 +208,14 @@ public:
   void switch_to_generation(long long number, const ProgressSink& progress) override {
     const auto system = system_of(number);
     // A generation with another kernel (or systemd, dbus) is made the boot default, not switched to live.
-    const auto choice = choose_activation("switch", system ? critical_changes_of(*system) : std::vector<CriticalChange>{});
+    const auto choice = choose_activation(agntos::ActivationMode::switch_now, system ? critical_changes_of(*system) : std::vector<CriticalChange>{});
     if (!choice.notice().empty()) progress(choice.notice() + "\n");
     run_step(agntos::system_nix(), {"nix-env", "--profile", kSystem, "--switch-generation", std::to_string(number)},
              progress);
     // Activate the generation itself: no evaluation, no download.
     run_step(agntos::system_nix(),
-             {(fs::path(kSystem) / "bin" / "switch-to-configuration").string(), choice.mode}, progress);
+             {(fs::path(kSystem) / "bin" / "switch-to-configuration").string(), std::string(agntos::to_string(choice.mode))},
+             progress);
     m_activation_mode = choice.mode;
   }
 

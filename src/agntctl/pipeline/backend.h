@@ -67,7 +67,7 @@ public:
   virtual std::vector<CriticalChange> critical_changes_of(const std::string& new_system) const;
   // How the last rebuild, activate or switch_to_generation activated ("switch", "boot",
   // "test"); nullopt before any.
-  const std::optional<std::string>& activation_mode() const { return m_activation_mode; }
+  const std::optional<agntos::ActivationMode>& activation_mode() const { return m_activation_mode; }
   // The store path of generation N (nullopt: no such generation), and of the running one.
   virtual std::optional<std::string> system_of(long long generation) const = 0;
   // The stamp of generation N's system (null when it has none).
@@ -84,7 +84,7 @@ public:
   virtual void remove_all_generations(const ProgressSink& progress) = 0;
 
 protected:
-  std::optional<std::string> m_activation_mode;
+  std::optional<agntos::ActivationMode> m_activation_mode;
 };
 
 std::unique_ptr<Backend> make_backend(const agntos::Paths& paths, const agntos::Settings& settings);

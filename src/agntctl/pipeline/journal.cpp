@@ -28,7 +28,7 @@ Journal Journal::from_json(const Json& value) {
   journal.generation_before = agntos::json_int(value, "generation_before");
   journal.generation_after = agntos::json_int(value, "generation_after");
   journal.activated = agntos::json_string(value, "activated");
-  journal.mode = agntos::json_string(value, "mode");
+  journal.mode = agntos::json_enum<agntos::ActivationMode>(value, "mode");
   journal.activated_at_ms = agntos::json_int(value, "activated_at_ms");
   journal.request = TransactionRequest::from_json(value.at("request"));
   journal.before = files_before_from_json(value.at("files"));

@@ -31,7 +31,7 @@ struct Journal {
   std::optional<long long> generation_before;
   std::optional<long long> generation_after;
   std::optional<std::string> activated;      // store path of the system running after activation
-  std::optional<std::string> mode;           // how it was activated: switch | boot | test
+  std::optional<agntos::ActivationMode> mode;  // how it was activated
   std::optional<long long> activated_at_ms;  // when: the confirm deadline counts from here
   FilesBefore before;                        // path -> previous bytes (nullopt: absent)
 

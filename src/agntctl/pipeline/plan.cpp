@@ -47,15 +47,16 @@ void assess_activation(Plan& plan, const agntos::Paths& paths, const Backend& ba
                      ? std::nullopt
                      : confirm_gate(settings.rebuild, paths.config_dir, plan.request.changes, changed);
   plan.request.confirm = plan.confirm ? plan.confirm->to_json() : Json();
-  const std::string configured = backend.kind() == agntos::RebuildBackend::nixos ? settings.rebuild.mode : "switch";
+  const auto configured =
+      backend.kind() == agntos::RebuildBackend::nixos ? settings.rebuild.mode : agntos::ActivationMode::switch_now;
   if (plan.store_path) {
     plan.activation = choose_activation(configured, backend.critical_changes_of(*plan.store_path)).to_json();
   } else {
-    plan.activation = Json{{"configured", configured},
+    plan.activation = Json{{"configured", agntos::to_string(configured)},
                            {"mode", nullptr},
                            {"critical_changes", Json::array()},
                            {"notice", "The mode is decided after nixos-rebuild builds the system: 'boot' and a reboot "
-                                      "instead of a live '" + configured + "' if the kernel, initrd, systemd or dbus "
+                                      "instead of a live '" + std::string(agntos::to_string(configured)) + "' if the kernel, initrd, systemd or dbus "
                                       "change."}};
   }
 }

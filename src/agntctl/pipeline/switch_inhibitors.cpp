@@ -72,10 +72,10 @@ std::vector<CriticalChange> critical_changes(const RunningSystems& running, cons
   return changes;
 }
 
-ActivationChoice choose_activation(const std::string& configured_mode, std::vector<CriticalChange> changes) {
+ActivationChoice choose_activation(agntos::ActivationMode configured_mode, std::vector<CriticalChange> changes) {
   ActivationChoice choice;
   choice.configured = configured_mode;
-  choice.mode = !changes.empty() && configured_mode != "boot" ? "boot" : configured_mode;
+  choice.mode = changes.empty() ? configured_mode : agntos::ActivationMode::boot;
   choice.changes = std::move(changes);
   return choice;
 }
@@ -85,7 +85,7 @@ std::string ActivationChoice::notice() const {
   std::vector<std::string> names;
   for (const auto& change : changes) names.push_back(change.component);
   return "The new system changes " + agntos::join(names, ", ") + ", which cannot be replaced in a running system: it is "
-         "installed with 'boot' instead of a live '" + configured + "' (the default for the next boot; the running "
+         "installed with 'boot' instead of a live '" + std::string(agntos::to_string(configured)) + "' (the default for the next boot; the running "
          "system stays as it is). Reboot to use it.";
 }
 
@@ -94,8 +94,8 @@ agntos::Json ActivationChoice::to_json() const {
   for (const auto& change : changes)
     list.push_back(agntos::Json{{"component", change.component}, {"before", change.before}, {"after", change.after}});
   const auto text = notice();
-  return agntos::Json{{"configured", configured},
-                      {"mode", mode},
+  return agntos::Json{{"configured", agntos::to_string(configured)},
+                      {"mode", agntos::to_string(mode)},
                       {"critical_changes", list},
                       {"notice", text.empty() ? agntos::Json() : agntos::Json(text)}};
 }

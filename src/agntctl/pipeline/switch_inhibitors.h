@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "common/activation_mode.h"
 #include "common/json.h"
 
 namespace agntctl {
@@ -40,8 +41,8 @@ struct RunningSystems {
 std::vector<CriticalChange> critical_changes(const RunningSystems& running, const std::filesystem::path& new_system);
 
 struct ActivationChoice {
-  std::string configured;  // [rebuild] mode
-  std::string mode;        // what will be used
+  agntos::ActivationMode configured = agntos::ActivationMode::switch_now;  // [rebuild] mode
+  agntos::ActivationMode mode = agntos::ActivationMode::switch_now;        // what will be used
   std::vector<CriticalChange> changes;
   // Empty when the configured mode is used; otherwise why "boot" and that a reboot is needed.
   std::string notice() const;
@@ -49,6 +50,6 @@ struct ActivationChoice {
 };
 
 // "boot" when something critical changes and the configured mode would activate live.
-ActivationChoice choose_activation(const std::string& configured_mode, std::vector<CriticalChange> changes);
+ActivationChoice choose_activation(agntos::ActivationMode configured_mode, std::vector<CriticalChange> changes);
 
 }  // namespace agntctl

@@ -289,7 +289,7 @@ std::string describe_result(const AuditEntry& entry) {
   auto generation = [](const std::optional<long long>& g) { return g ? std::to_string(*g) : std::string("none"); };
   std::string text = entry.summary + "\n  audit " + entry.id + " · generation " + generation(entry.generation_before) +
                      " -> " + generation(entry.generation_after) + " · commit " + entry.commit.value_or("").substr(0, 12);
-  if (entry.action.mode == "boot")
+  if (entry.action.mode == agntos::ActivationMode::boot)
     text += "\n  installed with 'boot' (kernel, initrd, systemd or dbus changed): reboot to use it";
   if (const Json& confirm = entry.action.confirm; confirm.is_object())
     text += "\n  confirm within " + std::to_string(confirm["timeout_s"].get<long>()) + " s with: agntctl confirm " + entry.id +

@@ -121,7 +121,7 @@ TEST(Audit, EveryActionTypeAndStatusIsWrittenWithTheSameKeys) {
           entry.origin = ChangeOrigin{"prompt", "rationale", "s-1", "model", "p-1"};
           entry.action.generation = 3;
           entry.action.store_path = "/nix/store/x";
-          entry.action.mode = "switch";
+          entry.action.mode = ActivationMode::switch_now;
           entry.action.confirm = Json{{"timeout_s", 60}};
           entry.action.reverts = entry.action.interrupted = entry.action.confirms = "a-1";
           entry.action.reason = "why";
@@ -155,7 +155,7 @@ TEST(Audit, LinesWrittenBeforeTheFixedShapeLoad) {
   EXPECT_EQ(old_apply.action.type, AuditActionType::apply);
   EXPECT_EQ(old_apply.origin.proposal_id, "p-18ed4d5f05b2767c");
   EXPECT_EQ(old_apply.origin.prompt, "asked in a test");
-  EXPECT_EQ(old_apply.action.mode, "switch");
+  EXPECT_EQ(old_apply.action.mode, ActivationMode::switch_now);
   EXPECT_EQ(old_apply.action.confirm["timeout_s"], 30);
   const auto written = old_apply.to_json();
   EXPECT_EQ(written["proposal_id"], "p-18ed4d5f05b2767c");

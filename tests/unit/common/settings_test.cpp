@@ -40,7 +40,7 @@ memory_chars = 3000
 )");
   const auto settings = Settings::load(paths_in(dir));
   EXPECT_EQ(settings.rebuild.backend, RebuildBackend::profile);
-  EXPECT_EQ(settings.rebuild.mode, "test");
+  EXPECT_EQ(settings.rebuild.mode, ActivationMode::test);
   EXPECT_EQ(settings.rebuild.profile_pkgs, "/x/demo-pkgs");
   EXPECT_EQ(settings.policy.bash_sandbox, SandboxPolicy::off);
   EXPECT_EQ(settings.limits.memory_chars, 3000);

@@ -12,6 +12,7 @@ namespace agntctl {
 namespace {
 
 namespace fs = std::filesystem;
+using agntos::ActivationMode;
 using agntos::testing::TempDir;
 
 class FakeStore {
@@ -56,8 +57,8 @@ TEST(SwitchInhibitors, ASystemThatChangesOnlyPackagesSwitchesLive) {
   const auto next = store.system("next", kBase);
   const auto changes = critical_changes({running, running}, next);
   EXPECT_TRUE(changes.empty());
-  const auto choice = choose_activation("switch", changes);
-  EXPECT_EQ(choice.mode, "switch");
+  const auto choice = choose_activation(ActivationMode::switch_now, changes);
+  EXPECT_EQ(choice.mode, ActivationMode::switch_now);
   EXPECT_TRUE(choice.notice().empty());
   EXPECT_TRUE(choice.to_json()["notice"].is_null());
 }
@@ -72,8 +73,8 @@ TEST(SwitchInhibitors, ANewKernelInitrdSystemdOrDbusMeansBootAndAReboot) {
     const auto changes = critical_changes({running, running}, next);
     ASSERT_EQ(components(changes), std::vector<std::string>{component}) << component;
     EXPECT_NE(changes[0].after.find("next"), std::string::npos) << changes[0].after;
-    const auto choice = choose_activation("switch", changes);
-    EXPECT_EQ(choice.mode, "boot") << component;
+    const auto choice = choose_activation(ActivationMode::switch_now, changes);
+    EXPECT_EQ(choice.mode, ActivationMode::boot) << component;
     EXPECT_NE(choice.notice().find("Reboot"), std::string::npos) << choice.notice();
     EXPECT_NE(choice.notice().find(component), std::string::npos) << choice.notice();
     EXPECT_EQ(choice.to_json()["critical_changes"][0]["component"], component);
@@ -125,11 +126,11 @@ TEST(SwitchInhibitors, ComponentsOnlyOneSystemHasAreNotCompared) {
 
 TEST(SwitchInhibitors, BootStaysBootAndTheConfiguredModeIsKept) {
   const std::vector<CriticalChange> kernel{{"kernel", "/a", "/b"}};
-  EXPECT_EQ(choose_activation("boot", kernel).mode, "boot");
-  EXPECT_TRUE(choose_activation("boot", kernel).notice().empty());
-  EXPECT_EQ(choose_activation("test", kernel).mode, "boot");
-  EXPECT_EQ(choose_activation("test", {}).mode, "test");
-  const auto json = choose_activation("switch", kernel).to_json();
+  EXPECT_EQ(choose_activation(ActivationMode::boot, kernel).mode, ActivationMode::boot);
+  EXPECT_TRUE(choose_activation(ActivationMode::boot, kernel).notice().empty());
+  EXPECT_EQ(choose_activation(ActivationMode::test, kernel).mode, ActivationMode::boot);
+  EXPECT_EQ(choose_activation(ActivationMode::test, {}).mode, ActivationMode::test);
+  const auto json = choose_activation(ActivationMode::switch_now, kernel).to_json();
   EXPECT_EQ(json["configured"], "switch");
   EXPECT_EQ(json["mode"], "boot");
 }
