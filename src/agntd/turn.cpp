@@ -104,7 +104,13 @@ void Conversation::append(Message message) {
 }
 
 void Conversation::keep_recent(size_t limit) {
-  if (messages.size() > limit) messages = recent(messages, limit);
+  if (messages.size() <= limit) return;
+  // From the last user message at or before the window's start: what recent() sends is always
+  // inside what is kept, and the kept history never starts with a tool result or an answer.
+  size_t start = messages.size() - limit;
+  while (start > 0 && messages[start].role != Role::user) --start;
+  if (messages[start].role != Role::user) return;  // no user message at all: nothing can go
+  messages.erase(messages.begin(), messages.begin() + static_cast<long>(start));
 }
 
 void repair_history(std::vector<Message>& messages) {

@@ -58,8 +58,9 @@ struct Conversation {
   size_t total = 0;
 
   void append(llm::Message message);
-  // Drops the messages a turn would no longer send: all but the most recent `limit`, cut at
-  // a user message so that no tool result is separated from its call.
+  // Drops the messages a turn would no longer send: those before the last user message at or
+  // before the most recent `limit`, so what is kept starts with a user message and no tool
+  // result is separated from its call.
   void keep_recent(size_t limit);
 };
 

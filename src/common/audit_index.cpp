@@ -126,8 +126,11 @@ size_t index_log(Database& db, const std::filesystem::path& log, bool& more) {
   };
   const auto remaining = static_cast<size_t>(st.st_size - indexed);
   std::string chunk = read_chunk(std::min(remaining, kBatchBytes));
-  // A batch holds whole lines: one line longer than a batch is read whole.
-  if (chunk.size() < remaining && chunk.find('\n') == std::string::npos) chunk = read_chunk(remaining);
+  // A batch holds whole lines: a line longer than a batch is read up to its end, no further.
+  for (size_t size = chunk.size(); chunk.size() < remaining && chunk.find('\n') == std::string::npos;) {
+    size = std::min(remaining, size * 2);
+    chunk = read_chunk(size);
+  }
   more = more || indexed + static_cast<int64_t>(chunk.size()) < st.st_size;
 
   auto insert_line = db.prepare(
@@ -140,8 +143,15 @@ size_t index_log(Database& db, const std::filesystem::path& log, bool& more) {
     const size_t newline = chunk.find('\n', position);
     if (newline == std::string::npos) break;  // a torn or in-progress last line waits
     const std::string_view line(chunk.data() + position, newline - position);
+    std::optional<AuditEntry> parsed;
     try {
-      const auto entry = AuditEntry::from_json(Json::parse(line));
+      parsed = AuditEntry::from_json(Json::parse(line));
+    } catch (const std::exception&) {
+      // Not an entry this version can read (malformed, or a type a newer agntctl wrote):
+      // skipped, as AuditLog::read_all skips it.
+    }
+    if (parsed) {
+      const auto& entry = *parsed;
       const std::string type(to_string(entry.action.type));
       insert_line.bind(1, source)
           .bind(2, indexed + static_cast<int64_t>(position))
@@ -153,10 +163,6 @@ size_t index_log(Database& db, const std::filesystem::path& log, bool& more) {
       insert_text.bind(1, db.last_insert_rowid()).bind(2, searchable_text(entry)).run();
       ++type_counts[type];
       ++count;
-    } catch (const Error&) {
-      throw;
-    } catch (const std::exception&) {
-      // malformed line: skipped, as readers do
     }
     position = newline + 1;
   }
@@ -247,25 +253,48 @@ size_t AuditIndex::refresh() {
 
 namespace {
 
-// The entries a query's rows (source, offset, length) point at, in the rows' order.
+// The entries a query's rows (source, offset, length, entry_id) point at, in the rows' order. A
+// line that no longer holds the entry its row names (a log rewritten in place) is left out.
 std::vector<AuditEntry> read_rows(Statement& rows) {
   std::vector<AuditEntry> entries;
-  while (rows.step())
-    if (auto entry = read_entry_at(rows.column_text(0), rows.column_int(1), rows.column_int(2)))
-      entries.push_back(std::move(*entry));
+  while (rows.step()) {
+    auto entry = read_entry_at(rows.column_text(0), rows.column_int(1), rows.column_int(2));
+    if (entry && entry->id == rows.column_text(3)) entries.push_back(std::move(*entry));
+  }
   return entries;
 }
 
 }  // namespace
 
+// The index file can hold the rows of logs other config dirs used with the same state dir; every
+// query reads only the rows of this index's own logs.
+AuditIndex::Sources AuditIndex::sources() const {
+  Sources result;
+  for (const auto& log : m_logs) {
+    const std::string path = resolve_path(log).string();
+    if (std::find(result.paths.begin(), result.paths.end(), path) != result.paths.end()) continue;
+    result.placeholders += result.paths.empty() ? "?" : ", ?";
+    result.paths.push_back(path);
+  }
+  if (result.paths.empty()) result.placeholders = "NULL";
+  return result;
+}
+
+int AuditIndex::Sources::bind(Statement& statement, int first) const {
+  for (const auto& path : paths) statement.bind(first++, path);
+  return first;
+}
+
 std::vector<AuditEntry> AuditIndex::search(const std::string& query, size_t limit) {
   const std::string expression = audit_match_expression(query);
   if (expression.empty()) return {};
   Database db = open_index(m_index_file, m_logs);
+  const auto own = sources();
   auto select = db.prepare(
-      "SELECT l.source, l.offset, l.length FROM entries JOIN lines l ON l.id = entries.rowid "
-      "WHERE entries MATCH ? ORDER BY entries.rowid DESC LIMIT ?");
-  select.bind(1, expression).bind(2, static_cast<int64_t>(limit));
+      "SELECT l.source, l.offset, l.length, l.entry_id FROM entries JOIN lines l ON l.id = entries.rowid "
+      "WHERE entries MATCH ? AND l.source IN (" + own.placeholders + ") ORDER BY entries.rowid DESC LIMIT ?");
+  select.bind(1, expression);
+  select.bind(own.bind(select, 2), static_cast<int64_t>(limit));
   auto results = read_rows(select);
   std::stable_sort(results.begin(), results.end(),
                    [](const AuditEntry& a, const AuditEntry& b) { return a.timestamp > b.timestamp; });
@@ -280,16 +309,18 @@ AuditPage AuditIndex::list(const AuditFilter& filter, size_t limit) {
     if (filter.shows(type)) shown_types.emplace_back(to_string(type));
   std::string placeholders;
   for (size_t i = 0; i < shown_types.size(); ++i) placeholders += i ? ", ?" : "?";
+  const auto own = sources();
   auto bind_filter = [&](Statement& statement) {
     int index = 1;
     for (const auto& type : shown_types) statement.bind(index++, type);
     statement.bind(index++, filter.since.value_or(""));
-    return index;
+    return own.bind(statement, index);
   };
 
   AuditPage page;
   {
-    auto counts = db.prepare("SELECT type, sum(n) FROM type_counts GROUP BY type");
+    auto counts = db.prepare("SELECT type, sum(n) FROM type_counts WHERE source IN (" + own.placeholders + ") GROUP BY type");
+    own.bind(counts, 1);
     while (counts.step()) {
       const auto n = static_cast<size_t>(counts.column_int(1));
       page.total += n;
@@ -302,12 +333,14 @@ AuditPage AuditIndex::list(const AuditFilter& filter, size_t limit) {
   }
   if (filter.since) {
     // Entries of a shown type but older than --since are hidden too: count them by time.
-    auto older = db.prepare("SELECT count(*) FROM lines WHERE type IN (" + placeholders + ") AND timestamp < ?");
+    auto older = db.prepare("SELECT count(*) FROM lines WHERE type IN (" + placeholders +
+                            ") AND timestamp < ? AND source IN (" + own.placeholders + ")");
     bind_filter(older);
     if (older.step()) page.hidden += static_cast<size_t>(older.column_int(0));
   }
-  auto select = db.prepare("SELECT source, offset, length FROM lines WHERE type IN (" + placeholders +
-                           ") AND timestamp >= ? ORDER BY timestamp DESC, id DESC LIMIT ?");
+  auto select = db.prepare("SELECT source, offset, length, entry_id FROM lines WHERE type IN (" + placeholders +
+                           ") AND timestamp >= ? AND source IN (" + own.placeholders +
+                           ") ORDER BY timestamp DESC, id DESC LIMIT ?");
   select.bind(bind_filter(select), static_cast<int64_t>(limit));
   page.entries = read_rows(select);
   return page;
@@ -315,8 +348,11 @@ AuditPage AuditIndex::list(const AuditFilter& filter, size_t limit) {
 
 std::optional<AuditEntry> AuditIndex::find(const std::string& id) {
   Database db = open_index(m_index_file, m_logs);
-  auto select = db.prepare("SELECT source, offset, length FROM lines WHERE entry_id = ? ORDER BY timestamp, id LIMIT 1");
+  const auto own = sources();
+  auto select = db.prepare("SELECT source, offset, length, entry_id FROM lines WHERE entry_id = ? AND source IN (" +
+                           own.placeholders + ") ORDER BY timestamp, id LIMIT 1");
   select.bind(1, id);
+  own.bind(select, 2);
   auto entries = read_rows(select);
   if (entries.empty()) return std::nullopt;
   return std::move(entries.front());

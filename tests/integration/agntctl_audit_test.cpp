@@ -141,6 +141,20 @@ TEST(AgntctlAudit, SinceTakesADateOrADurationAndTheLimitCountsWhatIsShown) {
   EXPECT_NE(bad.err.find("3d"), std::string::npos) << bad.err;
 }
 
+// The audit index is only a cache: when its file cannot be used (here a directory stands where
+// it should be), list, show and search read the logs through an index built for the one run.
+TEST(AgntctlAudit, AnUnusableIndexFileDoesNotStopTheLogBeingRead) {
+  AgntctlEnv env;
+  append(env, "Apply");
+  std::filesystem::create_directories(env.state_dir() / "audit-index-2.db" / "in-the-way");
+  const auto list = env.run({"audit", "list", "--json"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  ASSERT_EQ(list.json()["count"], 1);
+  const auto id = list.json()["entries"][0]["id"].get<std::string>();
+  EXPECT_EQ(env.run({"audit", "show", id}).exit_code, 0);
+  EXPECT_EQ(env.run({"audit", "search", "entry", "--json"}).json()["count"], 1);
+}
+
 // The JSON of audit list has the same keys whatever the filter, and every entry all its keys.
 TEST(AgntctlAudit, ListJsonHasOneShapeWhateverTheFilter) {
   AgntctlEnv env;

@@ -15,16 +15,25 @@
 namespace agntctl {
 namespace {
 
-// The index of both logs: in the state dir, or in memory (built for this run) when the state
-// dir cannot be used.
-agntos::AuditIndex audit_index(const agntos::Paths& paths) {
-  std::filesystem::path index_file;
+// Runs `use` on the index of both logs in the state dir, or, when that index cannot be used (no
+// state dir, a full disk, a file another user owns, a lock held past the busy timeout), on one
+// built in memory for this run: the audit log can always be read.
+template <typename Use>
+auto with_audit_index(const agntos::Paths& paths, Use use) {
+  const std::vector<std::filesystem::path> logs{paths.audit_log(), paths.state_audit_log()};
   try {
     agntos::make_directories(paths.state_dir, 0700);
-    index_file = paths.audit_index();
+    // The index of the layout before the version was in the name: a cache, removed once.
+    for (const char* old : {"audit-index.db", "audit-index.db-wal", "audit-index.db-shm"}) {
+      std::error_code ec;
+      std::filesystem::remove(paths.state_dir / old, ec);
+    }
+    agntos::AuditIndex index(paths.audit_index(), logs);
+    return use(index);
   } catch (const agntos::Error&) {
+    agntos::AuditIndex in_memory({}, logs);
+    return use(in_memory);
   }
-  return agntos::AuditIndex(index_file, {paths.audit_log(), paths.state_audit_log()});
 }
 
 std::string one_line(const agntos::AuditEntry& entry) {
@@ -110,7 +119,7 @@ Output run_audit(Invocation& inv) {
   const auto& paths = inv.paths();
   if (action == "show") {
     if (rest.size() != 1) throw agntos::Error(agntos::Errc::usage, "usage: agntctl audit show <id>");
-    if (const auto entry = audit_index(paths).find(rest[0])) {
+    if (const auto entry = with_audit_index(paths, [&](agntos::AuditIndex& index) { return index.find(rest[0]); })) {
       Output output;
       output.json = entry->to_json();
       output.text = details(*entry);
@@ -137,7 +146,7 @@ Output run_audit(Invocation& inv) {
   if (action == "search") {
     if (query.empty()) query = agntos::join(rest, " ");
     if (agntos::trim(query).empty()) throw agntos::Error(agntos::Errc::usage, "usage: agntctl audit search <words>");
-    auto output = list_output(audit_index(paths).search(query, limit), "no audit entry matches \"" + query + "\"\n");
+    auto output = list_output(with_audit_index(paths, [&](agntos::AuditIndex& index) { return index.search(query, limit); }), "no audit entry matches \"" + query + "\"\n");
     output.json["query"] = query;
     return output;
   }
@@ -146,7 +155,7 @@ Output run_audit(Invocation& inv) {
   filter.types = agntos::parse_audit_types(type_words);
   filter.include_generic = all;
   if (!since_text.empty()) filter.since = agntos::parse_audit_since(since_text, std::chrono::system_clock::now());
-  const auto page = audit_index(paths).list(filter, limit);
+  const auto page = with_audit_index(paths, [&](agntos::AuditIndex& index) { return index.list(filter, limit); });
   auto output = list_output(page.entries, page.total == 0 ? "the audit log is empty\n" : "no audit entry matches\n");
   Json types = Json::array();
   for (const auto type : filter.types) types.push_back(agntos::to_string(type));

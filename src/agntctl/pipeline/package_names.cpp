@@ -79,7 +79,7 @@ PackageNames PackageNames::load(const agntos::Paths& paths, const std::string& p
         agntos::make_directories(cached.parent_path(), 0700);
         agntos::write_file_atomic(cached, names.m_text, 0600);
         prune(cached.parent_path());
-      } catch (const agntos::Error&) {
+      } catch (const std::exception&) {
         // No usable state dir: the next propose evaluates again.
       }
     }

@@ -66,14 +66,13 @@ void check_syntax_and_shape(const agntos::Paths& paths, const StagedTree& staged
 
 std::optional<std::pair<std::string, agntos::NixEnvironment>> reachable_package_set(const agntos::Paths& paths,
                                                                                    const agntos::Settings& settings) {
-  std::string pkgs = "nixpkgs";
+  // A configured set is always checked: when it cannot be found or listed, propose says so.
   if (settings.rebuild.backend == agntos::RebuildBackend::profile && !settings.rebuild.profile_pkgs.empty())
-    pkgs = settings.rebuild.profile_pkgs;
-  else if (!agntos::find_program("nix-instantiate"))
-    return std::nullopt;
-  auto nix = agntos::restricted_nix({nix_data_dir(paths)}, pkgs);
+    return std::pair{settings.rebuild.profile_pkgs, agntos::restricted_nix({nix_data_dir(paths)}, settings.rebuild.profile_pkgs)};
+  if (!agntos::find_program("nix-instantiate")) return std::nullopt;
+  auto nix = agntos::restricted_nix({nix_data_dir(paths)}, "nixpkgs");
   if (nix.package_set_path.empty()) return std::nullopt;
-  return std::pair{pkgs, std::move(nix)};
+  return std::pair{std::string("nixpkgs"), std::move(nix)};
 }
 
 bool starts_with_path(const std::vector<std::string>& path, const std::vector<std::string>& prefix) {
@@ -152,8 +151,9 @@ Json validate_changes(const agntos::Paths& paths, const agntos::Settings& settin
 
   StagedTree staged(paths.config_dir, changes);
   check_syntax_and_shape(paths, staged, changes);
-  passed("syntax", "Nix parsed every written file");
-  passed("shape", "every written file is a function or an attribute set");
+  const bool writes = std::any_of(changes.begin(), changes.end(), [](const FileChange& change) { return change.content.has_value(); });
+  passed("syntax", writes ? "Nix parsed every written file" : "no file written");
+  passed("shape", writes ? "every written file is a function or an attribute set" : "no file written");
 
   if (options.options) {
     if (!options.options->index) {

@@ -374,7 +374,9 @@ TEST_F(TurnTest, OnlyTheWindowAModelIsSentIsHeldAndEveryMessageIsCounted) {
     provider.push(call("inspect", {{"target", "cpu"}}));
     provider.push(text("a" + std::to_string(turn)));
     run("q" + std::to_string(turn));
-    EXPECT_LE(conversation.messages.size(), limits.history_messages + 4);
+    // The window, back to the user message of the turn it starts in (4 messages a turn), and
+    // the turn under way: bounded, however many turns ran.
+    EXPECT_LE(conversation.messages.size(), limits.history_messages + 3 + 4);
     // What the last request sent, after the system prompt, is the whole history's recent part:
     // its newest messages, starting at the first user message among the last five.
     const auto& sent = provider.requests.back().messages;
@@ -387,6 +389,27 @@ TEST_F(TurnTest, OnlyTheWindowAModelIsSentIsHeldAndEveryMessageIsCounted) {
   EXPECT_EQ(recorded.size(), 32u);
   EXPECT_EQ(conversation.total, 32u);
   expect_valid_history(conversation.messages);
+}
+
+// A turn longer than the window (many tool rounds) is kept from its user message: the history
+// held never starts with an answer or a tool result, which the APIs refuse.
+TEST(Conversation, KeepRecentStartsAtTheLastUserMessageAtOrBeforeTheWindow) {
+  const auto message = [](Role role, const std::string& text) { return Message{role, text, {}, "", ""}; };
+  Conversation conversation;
+  conversation.messages = {message(Role::user, "q0"),      message(Role::assistant, "a0"),
+                           message(Role::user, "q1"),      message(Role::assistant, "call 1"),
+                           message(Role::tool, "result 1"), message(Role::assistant, "call 2"),
+                           message(Role::tool, "result 2"), message(Role::assistant, "a1")};
+  conversation.keep_recent(3);
+  ASSERT_EQ(conversation.messages.size(), 6u);
+  EXPECT_EQ(conversation.messages.front().content, "q1");
+  conversation.keep_recent(100);
+  EXPECT_EQ(conversation.messages.size(), 6u);
+
+  Conversation no_user;
+  no_user.messages = {message(Role::assistant, "x"), message(Role::tool, "y"), message(Role::assistant, "z")};
+  no_user.keep_recent(1);
+  EXPECT_EQ(no_user.messages.size(), 3u);
 }
 
 TEST(RepairHistory, CallsWithoutResultsGetANotRunResult) {

@@ -166,7 +166,11 @@ TEST(AuditIndex, ListAnswersWhatReadingEveryEntryAnswers) {
   for (int i = 0; i < 40; ++i) add(i);
   check("first index");
   for (int i = 40; i < 60; ++i) add(i);
-  std::ofstream(logs[0], std::ios::app) << "{not an entry\n";
+  // Lines this version cannot read are skipped, as reading the log skips them: not JSON, not an
+  // entry, and an entry of a type a newer agntctl wrote.
+  std::ofstream(logs[0], std::ios::app)
+      << "{not an entry\n{}\n[]\n"
+      << R"({"id":"a-1","timestamp":"2026-11-12T10:00:00.000Z","action":{"type":"FutureThing"},"summary":"x"})" << "\n";
   check("after appends and a malformed line");
   std::filesystem::remove(logs[1]);
   for (int i = 60; i < 66; ++i) add(i);
@@ -204,6 +208,43 @@ TEST(AuditIndex, ALogLargerThanABatchIsIndexedWhole) {
   EXPECT_EQ(index.list(AuditFilter{}, 1).hidden, 10000u);
   EXPECT_EQ(index.search("huge", 5).size(), 1u);
   EXPECT_EQ(index.refresh(), 0u);
+}
+
+// Several config dirs can share one state dir and so one index file: each index answers only
+// for its own logs, and a row whose line no longer holds its entry is not shown.
+TEST(AuditIndex, AnIndexAnswersOnlyForItsOwnLogsAndTheLinesItsRowsName) {
+  testing::TempDir dir;
+  const auto mine = dir / "mine.jsonl";
+  const auto other = dir / "other.jsonl";
+  AuditLog(other).append(apply_entry("htop", "another config dir"));
+  AuditIndex(dir / "index.db", {other}).refresh();
+  const auto kept = apply_entry("btop", "this config dir");
+  AuditLog(mine).append(kept);
+  AuditIndex index(dir / "index.db", {mine});
+  const auto page = index.list(AuditFilter{}, 10);
+  ASSERT_EQ(page.entries.size(), 1u);
+  EXPECT_EQ(page.entries[0].id, kept.id);
+  EXPECT_EQ(page.total, 1u);
+  EXPECT_TRUE(index.search("htop", 10).empty());
+  EXPECT_EQ(index.search("btop", 10).size(), 1u);
+
+  // The other log rewritten in place (same inode, size and first bytes), another entry where its
+  // second one was: an index that still names that line does not show it under the old id.
+  const auto second = apply_entry("nmap", "second");
+  AuditLog(other).append(second);
+  AuditIndex both(dir / "index.db", {other});
+  ASSERT_TRUE(both.find(second.id).has_value());
+  const auto text = read_file(other);
+  const auto at = text.find(second.id);
+  ASSERT_NE(at, std::string::npos);
+  ASSERT_GT(at, 128u);
+  {
+    std::fstream out(other, std::ios::in | std::ios::out | std::ios::binary);
+    out.seekp(static_cast<std::streamoff>(at));
+    out << "a-" << std::string(second.id.size() - 2, '0');
+  }
+  EXPECT_FALSE(both.find(second.id).has_value());
+  EXPECT_TRUE(both.list(AuditFilter{}, 10).entries.size() <= 1u);
 }
 
 // An index written by an earlier version (no table of lines) is rebuilt, not trusted.
