@@ -8,6 +8,7 @@
 #include "common/audit.h"
 #include "common/files.h"
 #include "common/ids.h"
+#include "common/paths.h"
 #include "support/agntctl_runner.h"
 
 namespace agntos::testing {
@@ -146,7 +147,9 @@ TEST(AgntctlAudit, SinceTakesADateOrADurationAndTheLimitCountsWhatIsShown) {
 TEST(AgntctlAudit, AnUnusableIndexFileDoesNotStopTheLogBeingRead) {
   AgntctlEnv env;
   append(env, "Apply");
-  std::filesystem::create_directories(env.state_dir() / "audit-index-2.db" / "in-the-way");
+  Paths paths;
+  paths.state_dir = env.state_dir();
+  std::filesystem::create_directories(paths.audit_index() / "in-the-way");
   const auto list = env.run({"audit", "list", "--json"});
   ASSERT_EQ(list.exit_code, 0) << list.err;
   ASSERT_EQ(list.json()["count"], 1);
