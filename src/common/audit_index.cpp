@@ -78,60 +78,73 @@ void forget_rows(Database& db, const std::string& source) {
 // so another agntctl that wants the index waits for one batch, not for all of them.
 constexpr size_t kBatchBytes = size_t{8} << 20;
 
-// Indexes what `log` has beyond what the index has read, up to kBatchBytes of it; sets `more`
-// when it stopped short. Returns the number of entries indexed.
-size_t index_log(Database& db, const std::filesystem::path& log, bool& more) {
-  const std::string source = resolve_path(log).string();
+// Where the index stands with one log.
+struct LogState {
+  std::string source;  // the log's path as the index names it (resolved)
+  bool exists = false;
   struct stat st {};
-  if (::stat(log.c_str(), &st) != 0) {
-    // Forget a log that disappeared; `source` is not indexed, so only look when it was known.
-    auto known = db.prepare("SELECT 1 FROM sources WHERE path = ?");
-    known.bind(1, source);
-    if (known.step()) {
-      forget_rows(db, source);
-      db.prepare("DELETE FROM sources WHERE path = ?").bind(1, source).run();
-    }
+  Fd fd;
+  std::string head;     // its first kHeadBytes bytes
+  bool known = false;   // the index has read some of it
+  int64_t indexed = 0;  // how many of its bytes the index holds; -1: this file replaced the one it read
+
+  bool current() const { return exists ? indexed == st.st_size : !known; }
+};
+
+LogState log_state(Database& db, const std::filesystem::path& log) {
+  LogState state;
+  state.source = resolve_path(log).string();
+  state.exists = ::stat(log.c_str(), &state.st) == 0;
+  if (state.exists) {
+    state.fd = Fd(::open(log.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!state.fd) throw_errno("cannot read audit log", log.string());
+    state.head = read_head(state.fd.get());
+  }
+  auto query = db.prepare("SELECT inode, indexed_bytes, head FROM sources WHERE path = ?");
+  query.bind(1, state.source);
+  if (query.step()) {
+    state.known = true;
+    const std::string known_head = query.column_text(2);
+    // Together, the inode and the first bytes tell an appended file from a replaced one.
+    const bool same_file = state.exists && query.column_int(0) == static_cast<int64_t>(state.st.st_ino) &&
+                           query.column_int(1) <= state.st.st_size &&
+                           state.head.compare(0, known_head.size(), known_head) == 0;
+    state.indexed = same_file ? query.column_int(1) : -1;
+  }
+  return state;
+}
+
+// Indexes what a log has beyond what the index has read, up to kBatchBytes of it; sets `more`
+// when it stopped short. Returns the number of entries indexed.
+size_t index_log(Database& db, const LogState& log, bool& more) {
+  if (log.current()) return 0;
+  const std::string& source = log.source;
+  // A log that disappeared, or was replaced, is forgotten first.
+  if (log.known && (!log.exists || log.indexed < 0)) forget_rows(db, source);
+  if (!log.exists) {
+    db.prepare("DELETE FROM sources WHERE path = ?").bind(1, source).run();
     return 0;
   }
-  Fd fd(::open(log.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) throw_errno("cannot read audit log", log.string());
-  const std::string head = read_head(fd.get());
-  int64_t indexed = 0;
-  {
-    auto query = db.prepare("SELECT inode, indexed_bytes, head FROM sources WHERE path = ?");
-    query.bind(1, source);
-    if (query.step()) {
-      const std::string known_head = query.column_text(2);
-      const bool same_file = query.column_int(0) == static_cast<int64_t>(st.st_ino) &&
-                             query.column_int(1) <= st.st_size && head.compare(0, known_head.size(), known_head) == 0;
-      indexed = same_file ? query.column_int(1) : -1;
-    }
-  }
-  if (indexed == st.st_size) return 0;
-  if (indexed < 0) {
-    forget_rows(db, source);
-    indexed = 0;
-  }
-
+  const int64_t indexed = std::max<int64_t>(log.indexed, 0);
   const auto read_chunk = [&](size_t size) {
     std::string chunk(size, '\0');
     size_t got = 0;
     while (got < chunk.size()) {
-      const ssize_t n = ::pread(fd.get(), chunk.data() + got, chunk.size() - got, indexed + static_cast<off_t>(got));
+      const ssize_t n = ::pread(log.fd.get(), chunk.data() + got, chunk.size() - got, indexed + static_cast<off_t>(got));
       if (n <= 0) break;
       got += static_cast<size_t>(n);
     }
     chunk.resize(got);
     return chunk;
   };
-  const auto remaining = static_cast<size_t>(st.st_size - indexed);
+  const auto remaining = static_cast<size_t>(log.st.st_size - indexed);
   std::string chunk = read_chunk(std::min(remaining, kBatchBytes));
   // A batch holds whole lines: a line longer than a batch is read up to its end, no further.
   for (size_t size = chunk.size(); chunk.size() < remaining && chunk.find('\n') == std::string::npos;) {
     size = std::min(remaining, size * 2);
     chunk = read_chunk(size);
   }
-  more = more || indexed + static_cast<int64_t>(chunk.size()) < st.st_size;
+  more = more || indexed + static_cast<int64_t>(chunk.size()) < log.st.st_size;
 
   auto insert_line = db.prepare(
       "INSERT INTO lines(source, offset, length, entry_id, timestamp, type) VALUES (?, ?, ?, ?, ?, ?)");
@@ -171,42 +184,57 @@ size_t index_log(Database& db, const std::filesystem::path& log, bool& more) {
   for (const auto& [type, n] : type_counts) add_count.bind(1, source).bind(2, type).bind(3, n).run();
   db.prepare("INSERT OR REPLACE INTO sources(path, inode, indexed_bytes, head) VALUES (?, ?, ?, ?)")
       .bind(1, source)
-      .bind(2, static_cast<int64_t>(st.st_ino))
+      .bind(2, static_cast<int64_t>(log.st.st_ino))
       .bind(3, indexed + static_cast<int64_t>(position))
-      .bind(4, head.substr(0, static_cast<size_t>(std::min<int64_t>(indexed + static_cast<int64_t>(position), kHeadBytes))))
+      .bind(4, log.head.substr(0, static_cast<size_t>(std::min<int64_t>(indexed + static_cast<int64_t>(position), kHeadBytes))))
       .run();
   return count;
 }
 
-// The index, up to date with `logs`: "lines" has one row per entry (where it is, its id, time
-// and type), "entries" its searchable text under the same rowid, "type_counts" how many entries
-// of each type a log holds, and "sources" how far each log has been read.
-// `indexed`, when given, receives the number of entries indexed now.
-Database open_index(const std::filesystem::path& file, const std::vector<std::filesystem::path>& logs,
-                    size_t* indexed = nullptr) {
-  Database db(file.empty() ? ":memory:" : file.string(), !file.empty());
-  Transaction transaction(db);
-  const int64_t version = [&] {
+// The index, opened up to date with `logs` and held in one read transaction, so that the
+// statements of one query see one state of it. "lines" has one row per entry (where it is, its id,
+// time and type), "entries" its searchable text under the same rowid, "type_counts" how many
+// entries of each type a log holds, and "sources" how far each log has been read. When nothing
+// is new, opening it takes no write lock and writes nothing.
+class OpenIndex {
+public:
+  // `indexed`, when given, receives the number of entries indexed now.
+  OpenIndex(const std::filesystem::path& file, const std::vector<std::filesystem::path>& logs, size_t* indexed = nullptr)
+      : db(file.empty() ? ":memory:" : file.string(), Journal::rollback) {
+    if (indexed) *indexed = 0;
+    m_read.emplace(db, Access::read);
+    if (current(logs)) return;
+    m_read.reset();
+    size_t count = 0;
+    bool more = true;
+    for (bool first = true; more; first = false) {
+      more = false;
+      Transaction batch(db);
+      if (first && schema_version() != kSchemaVersion) {
+        db.exec(kSchema);
+        db.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
+      }
+      for (const auto& log : logs) count += index_log(db, log_state(db, log), more);
+      batch.commit();
+    }
+    if (indexed) *indexed = count;
+    m_read.emplace(db, Access::read);
+  }
+
+  Database db;
+
+private:
+  int64_t schema_version() {
     auto statement = db.prepare("PRAGMA user_version");
     return statement.step() ? statement.column_int(0) : 0;
-  }();
-  if (version != kSchemaVersion) {
-    db.exec(kSchema);
-    db.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
   }
-  size_t count = 0;
-  bool more = false;
-  for (const auto& log : logs) count += index_log(db, log, more);
-  transaction.commit();
-  while (more) {
-    more = false;
-    Transaction batch(db);
-    for (const auto& log : logs) count += index_log(db, log, more);
-    batch.commit();
+  bool current(const std::vector<std::filesystem::path>& logs) {
+    if (schema_version() != kSchemaVersion) return false;
+    return std::all_of(logs.begin(), logs.end(), [&](const auto& log) { return log_state(db, log).current(); });
   }
-  if (indexed) *indexed = count;
-  return db;
-}
+
+  std::optional<Transaction> m_read;
+};
 
 std::optional<AuditEntry> read_entry_at(const std::string& source, int64_t offset, int64_t length) {
   Fd fd(::open(source.c_str(), O_RDONLY | O_CLOEXEC));
@@ -247,7 +275,7 @@ AuditIndex::AuditIndex(std::filesystem::path index_file, std::vector<std::filesy
 
 size_t AuditIndex::refresh() {
   size_t count = 0;
-  open_index(m_index_file, m_logs, &count);
+  OpenIndex(m_index_file, m_logs, &count);
   return count;
 }
 
@@ -288,7 +316,8 @@ int AuditIndex::Sources::bind(Statement& statement, int first) const {
 std::vector<AuditEntry> AuditIndex::search(const std::string& query, size_t limit) {
   const std::string expression = audit_match_expression(query);
   if (expression.empty()) return {};
-  Database db = open_index(m_index_file, m_logs);
+  OpenIndex index(m_index_file, m_logs);
+  Database& db = index.db;
   const auto own = sources();
   auto select = db.prepare(
       "SELECT l.source, l.offset, l.length, l.entry_id FROM entries JOIN lines l ON l.id = entries.rowid "
@@ -302,7 +331,8 @@ std::vector<AuditEntry> AuditIndex::search(const std::string& query, size_t limi
 }
 
 AuditPage AuditIndex::list(const AuditFilter& filter, size_t limit) {
-  Database db = open_index(m_index_file, m_logs);
+  OpenIndex index(m_index_file, m_logs);
+  Database& db = index.db;
   // The types the filter shows, as the log spells them.
   std::vector<std::string> shown_types;
   for (const auto type : enum_values<AuditActionType>())
@@ -347,7 +377,8 @@ AuditPage AuditIndex::list(const AuditFilter& filter, size_t limit) {
 }
 
 std::optional<AuditEntry> AuditIndex::find(const std::string& id) {
-  Database db = open_index(m_index_file, m_logs);
+  OpenIndex index(m_index_file, m_logs);
+  Database& db = index.db;
   const auto own = sources();
   auto select = db.prepare("SELECT source, offset, length, entry_id FROM lines WHERE entry_id = ? AND source IN (" +
                            own.placeholders + ") ORDER BY timestamp, id LIMIT 1");

@@ -59,7 +59,7 @@ void bind_optional(Statement& statement, int index, const std::optional<std::str
 }
 
 Database open_database(const std::filesystem::path& file) {
-  Database db(file.string(), true);
+  Database db(file.string(), Journal::wal);
   db.exec("PRAGMA foreign_keys=ON");
   auto version = db.prepare("PRAGMA user_version");
   const int64_t current = version.step() ? version.column_int(0) : 0;

@@ -33,7 +33,7 @@ void make_private(const std::string& path) {
 
 }  // namespace
 
-Database::Database(const std::string& path, bool wal) : m_path(path) {
+Database::Database(const std::string& path, Journal journal) : m_path(path) {
   make_private(path);
   if (sqlite3_open_v2(path.c_str(), &m_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                       nullptr) != SQLITE_OK) {
@@ -43,7 +43,7 @@ Database::Database(const std::string& path, bool wal) : m_path(path) {
     throw Error(Errc::io, message);
   }
   sqlite3_busy_timeout(m_db, 10000);
-  if (wal) exec("PRAGMA journal_mode=WAL");
+  exec(journal == Journal::wal ? "PRAGMA journal_mode=WAL" : "PRAGMA journal_mode=DELETE");
   exec("PRAGMA synchronous=NORMAL");
 }
 
@@ -125,7 +125,9 @@ int64_t Statement::column_int(int index) const { return sqlite3_column_int64(m_s
 
 bool Statement::column_is_null(int index) const { return sqlite3_column_type(m_stmt, index) == SQLITE_NULL; }
 
-Transaction::Transaction(Database& db) : m_db(db) { m_db.exec("BEGIN IMMEDIATE"); }
+Transaction::Transaction(Database& db, Access access) : m_db(db) {
+  m_db.exec(access == Access::write ? "BEGIN IMMEDIATE" : "BEGIN");
+}
 
 Transaction::~Transaction() {
   if (!m_done) {

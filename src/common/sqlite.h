@@ -15,10 +15,17 @@ namespace agntos {
 
 class Statement;
 
+// How a database journals its writes. WAL lets a reader go on while another process writes (a
+// store that a daemon and its tools write at once); a rollback journal costs a reader nothing but
+// a file lock (no -wal and -shm files made, mapped and removed by every process that opens it),
+// the better trade for a cache that is read far more often than written.
+enum class Journal { wal, rollback };
+
 class Database {
 public:
-  // Opens (creating if needed) with a busy timeout; `wal` switches to WAL journaling.
-  explicit Database(const std::string& path, bool wal = true);
+  // Opens (creating if needed) with a busy timeout and the given journal (a file made with the
+  // other one is switched).
+  explicit Database(const std::string& path, Journal journal = Journal::wal);
   Database(Database&& other) noexcept;
   Database& operator=(Database&&) = delete;
   Database(const Database&) = delete;
@@ -62,10 +69,14 @@ private:
   sqlite3_stmt* m_stmt = nullptr;
 };
 
-// BEGIN IMMEDIATE ... COMMIT, rolled back by the destructor unless committed.
+// BEGIN ... COMMIT, rolled back by the destructor unless committed. A write transaction takes
+// the write lock at once (BEGIN IMMEDIATE); a read transaction (BEGIN) makes every statement in it
+// read the same state of the database.
+enum class Access { read, write };
+
 class Transaction {
 public:
-  explicit Transaction(Database& db);
+  explicit Transaction(Database& db, Access access = Access::write);
   ~Transaction();
   void commit();
 

@@ -23,11 +23,11 @@ auto with_audit_index(const agntos::Paths& paths, Use use) {
   const std::vector<std::filesystem::path> logs{paths.audit_log(), paths.state_audit_log()};
   try {
     agntos::make_directories(paths.state_dir, 0700);
-    // The index of the layout before the version was in the name: a cache, removed once.
-    for (const char* old : {"audit-index.db", "audit-index.db-wal", "audit-index.db-shm"}) {
-      std::error_code ec;
-      std::filesystem::remove(paths.state_dir / old, ec);
-    }
+    // The index of the layout before the version was in the name: a cache, removed when this
+    // one is made.
+    if (std::error_code ec; !std::filesystem::exists(paths.audit_index(), ec))
+      for (const char* old : {"audit-index.db", "audit-index.db-wal", "audit-index.db-shm"})
+        std::filesystem::remove(paths.state_dir / old, ec);
     agntos::AuditIndex index(paths.audit_index(), logs);
     return use(index);
   } catch (const agntos::Error&) {
@@ -70,15 +70,17 @@ std::string details(const agntos::AuditEntry& entry) {
   return text;
 }
 
-Output list_output(const std::vector<agntos::AuditEntry>& entries, const std::string& empty_text) {
+// The entries as JSON or as text, whichever is printed: a list is the audit command's hot path.
+Output list_output(const Invocation& inv, const std::vector<agntos::AuditEntry>& entries, const std::string& empty_text) {
   Output output;
-  Json list = Json::array();
-  for (const auto& entry : entries) {
-    list.push_back(entry.to_json());
-    output.text += one_line(entry) + "\n";
+  if (inv.json()) {
+    Json list = Json::array();
+    for (const auto& entry : entries) list.push_back(entry.to_json());
+    output.json = Json{{"entries", std::move(list)}, {"count", entries.size()}};
+    return output;
   }
+  for (const auto& entry : entries) output.text += one_line(entry) + "\n";
   if (entries.empty()) output.text = empty_text;
-  output.json = Json{{"entries", list}, {"count", entries.size()}};
   return output;
 }
 
@@ -146,8 +148,8 @@ Output run_audit(Invocation& inv) {
   if (action == "search") {
     if (query.empty()) query = agntos::join(rest, " ");
     if (agntos::trim(query).empty()) throw agntos::Error(agntos::Errc::usage, "usage: agntctl audit search <words>");
-    auto output = list_output(with_audit_index(paths, [&](agntos::AuditIndex& index) { return index.search(query, limit); }), "no audit entry matches \"" + query + "\"\n");
-    output.json["query"] = query;
+    auto output = list_output(inv, with_audit_index(paths, [&](agntos::AuditIndex& index) { return index.search(query, limit); }), "no audit entry matches \"" + query + "\"\n");
+    if (inv.json()) output.json["query"] = query;
     return output;
   }
   if (!rest.empty()) throw agntos::Error(agntos::Errc::usage, "audit list takes no arguments (did you mean 'audit search'?)");
@@ -156,11 +158,14 @@ Output run_audit(Invocation& inv) {
   filter.include_generic = all;
   if (!since_text.empty()) filter.since = agntos::parse_audit_since(since_text, std::chrono::system_clock::now());
   const auto page = with_audit_index(paths, [&](agntos::AuditIndex& index) { return index.list(filter, limit); });
-  auto output = list_output(page.entries, page.total == 0 ? "the audit log is empty\n" : "no audit entry matches\n");
-  Json types = Json::array();
-  for (const auto type : filter.types) types.push_back(agntos::to_string(type));
-  output.json["filter"] = Json{{"types", types}, {"all", all}, {"since", agntos::json_or_null(filter.since)}};
-  output.json["hidden"] = page.hidden;
+  auto output = list_output(inv, page.entries, page.total == 0 ? "the audit log is empty\n" : "no audit entry matches\n");
+  if (inv.json()) {
+    Json types = Json::array();
+    for (const auto type : filter.types) types.push_back(agntos::to_string(type));
+    output.json["filter"] = Json{{"types", types}, {"all", all}, {"since", agntos::json_or_null(filter.since)}};
+    output.json["hidden"] = page.hidden;
+    return output;
+  }
   // The default view leaves out the user-level tools' entries: say so, and how to see them.
   if (filter.types.empty() && !all && page.generic_hidden)
     output.text += "(" + std::to_string(page.generic_hidden) + " Generic entries of write_file, edit_file and run_bash not "

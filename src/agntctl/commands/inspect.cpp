@@ -109,9 +109,10 @@ std::string generations_text(const agntos::ProfileGenerations& profile) {
 
 // ---- targets -----------------------------------------------------------------------------
 
-Output inspect_system(Invocation&) {
+Output inspect_system(Invocation& inv) {
   const auto snapshot = agntos::read_system_snapshot();
-  return Output{agntos::snapshot_json(snapshot), agntos::snapshot_text(snapshot), 0};
+  if (inv.json()) return Output{agntos::snapshot_json(snapshot), {}, 0};
+  return Output{Json::object(), agntos::snapshot_text(snapshot), 0};
 }
 
 Output inspect_cpu(Invocation&) {

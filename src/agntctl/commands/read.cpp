@@ -43,30 +43,40 @@ Output run_read(Invocation& inv) {
                         path + " looks binary (" + agntos::group_thousands(static_cast<long long>(content.size())) +
                             " bytes); not shown. Use 'agntctl bash \"file " + path + "\"' to identify it");
 
+  // Only the form that is printed is built: the agent reads files through --json, a person
+  // through the text.
   const auto lines = agntos::split_lines(content);
-  std::string text;
+  Output output;
+  std::string& text = output.text;
   Json shown = Json::array();
+  size_t count = 0;
   bool cut = false;
-  for (size_t n = offset; n <= lines.size() && n < offset + limit; ++n) {
+  for (size_t n = offset; n <= lines.size() && n < offset + limit; ++n, ++count) {
     std::string line = lines[n - 1];
     if (agntos::utf8_length(line) > kMaxLineChars) {
       line = line.substr(0, kMaxLineChars) + " [line cut]";
       cut = true;
     }
+    if (inv.json()) {
+      Json entry = Json::object();
+      entry["number"] = n;
+      entry["text"] = std::move(line);
+      shown.push_back(std::move(entry));
+      continue;
+    }
     char number[32];
     std::snprintf(number, sizeof number, "%6zu\t", n);
-    text += number + line + "\n";
-    shown.push_back(Json{{"number", n}, {"text", line}});
+    text.append(number).append(line).push_back('\n');
   }
-  const size_t last = shown.empty() ? offset - 1 : offset + shown.size() - 1;
+  const size_t last = count == 0 ? offset - 1 : offset + count - 1;
   const bool more = last < lines.size();
+  if (inv.json()) {
+    output.json = Json{{"path", path},   {"total_lines", lines.size()}, {"offset", offset},
+                       {"lines", std::move(shown)}, {"more", more}, {"lines_cut", cut}};
+    return output;
+  }
   if (more) text += "[" + std::to_string(lines.size() - last) + " more lines; use --offset " + std::to_string(last + 1) + "]\n";
   if (lines.empty()) text = "[empty file]\n";
-
-  Output output;
-  output.text = text;
-  output.json = Json{{"path", path},       {"total_lines", lines.size()}, {"offset", offset},
-                     {"lines", shown},     {"more", more},                {"lines_cut", cut}};
   return output;
 }
 
