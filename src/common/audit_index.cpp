@@ -236,11 +236,9 @@ private:
   std::optional<Transaction> m_read;
 };
 
-std::optional<AuditEntry> read_entry_at(const std::string& source, int64_t offset, int64_t length) {
-  Fd fd(::open(source.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) return std::nullopt;
+std::optional<AuditEntry> read_entry_at(int fd, int64_t offset, int64_t length) {
   std::string line(static_cast<size_t>(length), '\0');
-  if (::pread(fd.get(), line.data(), line.size(), offset) != length) return std::nullopt;
+  if (::pread(fd, line.data(), line.size(), offset) != length) return std::nullopt;
   try {
     return AuditEntry::from_json(Json::parse(line));
   } catch (const std::exception&) {
@@ -285,8 +283,13 @@ namespace {
 // line that no longer holds the entry its row names (a log rewritten in place) is left out.
 std::vector<AuditEntry> read_rows(Statement& rows) {
   std::vector<AuditEntry> entries;
+  std::map<std::string, Fd, std::less<>> logs;  // each log opened once
   while (rows.step()) {
-    auto entry = read_entry_at(rows.column_text(0), rows.column_int(1), rows.column_int(2));
+    const std::string source = rows.column_text(0);
+    auto log = logs.find(source);
+    if (log == logs.end()) log = logs.emplace(source, Fd(::open(source.c_str(), O_RDONLY | O_CLOEXEC))).first;
+    if (!log->second) continue;
+    auto entry = read_entry_at(log->second.get(), rows.column_int(1), rows.column_int(2));
     if (entry && entry->id == rows.column_text(3)) entries.push_back(std::move(*entry));
   }
   return entries;

@@ -247,6 +247,34 @@ TEST(AuditIndex, AnIndexAnswersOnlyForItsOwnLogsAndTheLinesItsRowsName) {
   EXPECT_TRUE(both.list(AuditFilter{}, 10).entries.size() <= 1u);
 }
 
+// Reading an index that is up to date takes no write lock and writes nothing, so list, search
+// and show go on while another process is writing the index. Before, each of them took the write
+// lock (and waited for the writer, up to the busy timeout, then failed) and, in WAL mode, made
+// and removed the -wal and -shm files: most of a list's system time.
+TEST(AuditIndex, AnUpToDateIndexIsReadWithoutTheWriteLockAndWritesNothing) {
+  testing::TempDir dir;
+  AuditLog log(dir / "audit.jsonl");
+  const auto entry = apply_entry("htop", "first");
+  log.append(entry);
+  AuditIndex index(dir / "index.db", {log.path()});
+  ASSERT_EQ(index.refresh(), 1u);
+  const auto written = std::filesystem::last_write_time(dir / "index.db");
+  {
+    Database writer(dir / "index.db", Journal::rollback);
+    Transaction held(writer);  // another agntctl indexing
+    EXPECT_EQ(index.list(AuditFilter{}, 10).entries.size(), 1u);
+    EXPECT_EQ(index.search("htop", 10).size(), 1u);
+    EXPECT_TRUE(index.find(entry.id).has_value());
+  }
+  EXPECT_EQ(std::filesystem::last_write_time(dir / "index.db"), written);
+  for (const char* file : {"index.db-wal", "index.db-shm", "index.db-journal"})
+    EXPECT_FALSE(std::filesystem::exists(dir / file)) << file;
+  // A log that grew is indexed again, under the write lock.
+  log.append(apply_entry("ripgrep", "second"));
+  EXPECT_EQ(index.list(AuditFilter{}, 10).entries.size(), 2u);
+  EXPECT_EQ(index.refresh(), 0u);
+}
+
 // An index written by an earlier version (no table of lines) is rebuilt, not trusted.
 TEST(AuditIndex, AnIndexOfAnEarlierSchemaIsRebuilt) {
   testing::TempDir dir;
@@ -263,6 +291,8 @@ TEST(AuditIndex, AnIndexOfAnEarlierSchemaIsRebuilt) {
   AuditIndex index(dir / "index.db", {log.path()});
   EXPECT_EQ(index.list(AuditFilter{}, 10).entries.size(), 1u);
   EXPECT_EQ(index.search("htop", 10).size(), 1u);
+  // The earlier index journaled in WAL mode; the cache now uses a rollback journal.
+  EXPECT_FALSE(std::filesystem::exists(dir / "index.db-wal"));
 }
 
 }  // namespace
