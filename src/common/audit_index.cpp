@@ -319,8 +319,8 @@ int AuditIndex::Sources::bind(Statement& statement, int first) const {
 std::vector<AuditEntry> AuditIndex::search(const std::string& query, size_t limit) {
   const std::string expression = audit_match_expression(query);
   if (expression.empty()) return {};
-  OpenIndex index(m_index_file, m_logs);
-  Database& db = index.db;
+  OpenIndex opened(m_index_file, m_logs);
+  Database& db = opened.db;
   const auto own = sources();
   auto select = db.prepare(
       "SELECT l.source, l.offset, l.length, l.entry_id FROM entries JOIN lines l ON l.id = entries.rowid "
@@ -334,8 +334,8 @@ std::vector<AuditEntry> AuditIndex::search(const std::string& query, size_t limi
 }
 
 AuditPage AuditIndex::list(const AuditFilter& filter, size_t limit) {
-  OpenIndex index(m_index_file, m_logs);
-  Database& db = index.db;
+  OpenIndex opened(m_index_file, m_logs);
+  Database& db = opened.db;
   // The types the filter shows, as the log spells them.
   std::vector<std::string> shown_types;
   for (const auto type : enum_values<AuditActionType>())
@@ -380,8 +380,8 @@ AuditPage AuditIndex::list(const AuditFilter& filter, size_t limit) {
 }
 
 std::optional<AuditEntry> AuditIndex::find(const std::string& id) {
-  OpenIndex index(m_index_file, m_logs);
-  Database& db = index.db;
+  OpenIndex opened(m_index_file, m_logs);
+  Database& db = opened.db;
   const auto own = sources();
   auto select = db.prepare("SELECT source, offset, length, entry_id FROM lines WHERE entry_id = ? AND source IN (" +
                            own.placeholders + ") ORDER BY timestamp, id LIMIT 1");

@@ -1,9 +1,15 @@
 // SPDX-License-Identifier: MIT
 #include "agntctl/pipeline/staged_tree.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include "common/error.h"
+#include "common/fd.h"
 #include "common/files.h"
 #include "common/text.h"
 
@@ -11,15 +17,34 @@ namespace agntctl {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// The stage is scratch that a crash discards, so its files are written without the fsyncs that
+// make the config dir's own writes durable: two per file, which were 60 of the 70 fsyncs of an
+// apply of a tree of 15 modules (the plan and the validation each stage it). The directory is
+// ours alone (mkdtemp, 0700), and a file is never reached through a symbolic link.
+void write_scratch(const fs::path& path, std::string_view content) {
+  agntos::make_directories(path.parent_path());
+  agntos::Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644));
+  if (!fd) agntos::throw_errno("cannot write", path.string());
+  if (::fchmod(fd.get(), 0644) != 0) agntos::throw_errno("cannot set mode of", path.string());
+  agntos::write_all(fd.get(), content, path.string());
+}
+
+void remove_scratch(const fs::path& path) {
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT) agntos::throw_errno("cannot remove", path.string());
+}
+
+}  // namespace
+
 StagedTree::StagedTree(const fs::path& config_dir, const std::vector<FileChange>& changes) {
   std::string pattern = (fs::temp_directory_path() / "agntos-stage-XXXXXX").string();
   if (!::mkdtemp(pattern.data())) agntos::throw_errno("cannot create staging directory", pattern);
   m_dir = pattern;
-  for (const auto& [path, content] : read_module_tree(config_dir))
-    agntos::write_file_atomic(m_dir / path, content, 0644, agntos::MakeParents::yes);
+  for (const auto& [path, content] : read_module_tree(config_dir)) write_scratch(m_dir / path, content);
   for (const auto& change : changes) {
-    if (change.content) agntos::write_file_atomic(m_dir / change.path, *change.content, 0644, agntos::MakeParents::yes);
-    else agntos::remove_file_durably(m_dir / change.path);
+    if (change.content) write_scratch(m_dir / change.path, *change.content);
+    else remove_scratch(m_dir / change.path);
   }
 }
 
