@@ -271,6 +271,24 @@ std::string audit_match_expression(const std::string& query) {
 AuditIndex::AuditIndex(std::filesystem::path index_file, std::vector<std::filesystem::path> logs)
     : m_index_file(std::move(index_file)), m_logs(std::move(logs)) {}
 
+AuditIndex state_audit_index(const Paths& paths, std::vector<std::filesystem::path> logs) {
+  make_directories(paths.state_dir, 0700);
+  // The index of the layout before the version was in the name: a cache, removed when this one
+  // is made.
+  if (std::error_code ec; !std::filesystem::exists(paths.audit_index(), ec))
+    for (const char* old : {"audit-index.db", "audit-index.db-wal", "audit-index.db-shm"})
+      std::filesystem::remove(paths.state_dir / old, ec);
+  return AuditIndex(paths.audit_index(), std::move(logs));
+}
+
+size_t AuditIndex::count() {
+  OpenIndex opened(m_index_file, m_logs);
+  const auto own = sources();
+  auto counts = opened.db.prepare("SELECT sum(n) FROM type_counts WHERE source IN (" + own.placeholders + ")");
+  own.bind(counts, 1);
+  return counts.step() ? static_cast<size_t>(counts.column_int(0)) : 0;
+}
+
 size_t AuditIndex::refresh() {
   size_t count = 0;
   OpenIndex(m_index_file, m_logs, &count);
@@ -279,12 +297,23 @@ size_t AuditIndex::refresh() {
 
 namespace {
 
-// The entries a query's rows (source, offset, length, entry_id) point at, in the rows' order. A
-// line that no longer holds the entry its row names (a log rewritten in place) is left out.
-std::vector<AuditEntry> read_rows(Statement& rows) {
+// How far a query's rows went: how many there were, and the id of the last (column 4).
+struct RowsRead {
+  size_t count = 0;
+  int64_t last_id = 0;
+};
+
+// The entries a query's rows (source, offset, length, entry_id[, id]) point at, in the rows'
+// order. A line that no longer holds the entry its row names (a log rewritten in place) is left
+// out.
+std::vector<AuditEntry> read_rows(Statement& rows, RowsRead* read = nullptr) {
   std::vector<AuditEntry> entries;
   std::map<std::string, Fd, std::less<>> logs;  // each log opened once
   while (rows.step()) {
+    if (read) {
+      ++read->count;
+      read->last_id = rows.column_int(4);
+    }
     const std::string source = rows.column_text(0);
     auto log = logs.find(source);
     if (log == logs.end()) log = logs.emplace(source, Fd(::open(source.c_str(), O_RDONLY | O_CLOEXEC))).first;
@@ -390,6 +419,27 @@ std::optional<AuditEntry> AuditIndex::find(const std::string& id) {
   auto entries = read_rows(select);
   if (entries.empty()) return std::nullopt;
   return std::move(entries.front());
+}
+
+std::vector<AuditEntry> AuditIndex::newest(const std::vector<AuditActionType>& types, size_t limit, int64_t& cursor) {
+  OpenIndex opened(m_index_file, m_logs);
+  Database& db = opened.db;
+  std::string placeholders;
+  for (size_t i = 0; i < types.size(); ++i) placeholders += i ? ", ?" : "?";
+  if (types.empty()) placeholders = "NULL";
+  const auto own = sources();
+  auto select = db.prepare("SELECT source, offset, length, entry_id, id FROM lines WHERE type IN (" + placeholders +
+                           ") AND source IN (" + own.placeholders + ") AND (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?");
+  int index = 1;
+  for (const auto type : types) select.bind(index++, to_string(type));
+  index = own.bind(select, index);
+  select.bind(index, cursor);
+  select.bind(index + 1, cursor);
+  select.bind(index + 2, static_cast<int64_t>(limit));
+  RowsRead read;
+  auto entries = read_rows(select, &read);
+  cursor = read.count < limit ? 0 : read.last_id;
+  return entries;
 }
 
 }  // namespace agntos

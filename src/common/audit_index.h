@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "common/audit.h"
+#include "common/paths.h"
 #include "common/sqlite.h"
 
 namespace agntos {
@@ -45,6 +46,12 @@ public:
   AuditPage list(const AuditFilter& filter, size_t limit);
   // The entry with this id (the oldest, should two logs hold one id).
   std::optional<AuditEntry> find(const std::string& id);
+  // A page of the entries of `types`, newest written first: at most `limit` of those written
+  // before `cursor` (0: from the newest). Sets `cursor` to where the next page starts, 0 when
+  // there are no more. A reader that stops at the first answer reads only the recent past.
+  std::vector<AuditEntry> newest(const std::vector<AuditActionType>& types, size_t limit, int64_t& cursor);
+  // How many entries the logs hold.
+  size_t count();
   // Brings the index up to date with the logs; returns the number of lines indexed now.
   size_t refresh();
 
@@ -59,6 +66,12 @@ private:
   std::filesystem::path m_index_file;
   std::vector<std::filesystem::path> m_logs;
 };
+
+// The index of `logs` in the state dir of `paths` (paths.audit_index()), which is made (0700)
+// when absent. Its queries throw Error when the index cannot be used (a state dir that cannot be
+// made, a full disk, a file another user owns, a lock held past the busy timeout); a caller then
+// reads the logs themselves, which always works.
+AuditIndex state_audit_index(const Paths& paths, std::vector<std::filesystem::path> logs);
 
 // The FTS5 MATCH expression for a user's query ("" when nothing searchable remains).
 std::string audit_match_expression(const std::string& query);

@@ -22,13 +22,7 @@ template <typename Use>
 auto with_audit_index(const agntos::Paths& paths, Use use) {
   const std::vector<std::filesystem::path> logs{paths.audit_log(), paths.state_audit_log()};
   try {
-    agntos::make_directories(paths.state_dir, 0700);
-    // The index of the layout before the version was in the name: a cache, removed when this
-    // one is made.
-    if (std::error_code ec; !std::filesystem::exists(paths.audit_index(), ec))
-      for (const char* old : {"audit-index.db", "audit-index.db-wal", "audit-index.db-shm"})
-        std::filesystem::remove(paths.state_dir / old, ec);
-    agntos::AuditIndex index(paths.audit_index(), logs);
+    auto index = agntos::state_audit_index(paths, logs);
     return use(index);
   } catch (const agntos::Error&) {
     agntos::AuditIndex in_memory({}, logs);

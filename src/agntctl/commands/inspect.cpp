@@ -11,6 +11,7 @@
 #include "agntctl/commands.h"
 #include "agntctl/commands/inspect_option.h"
 #include "common/audit.h"
+#include "common/audit_index.h"
 #include "common/error.h"
 #include "common/proposal.h"
 #include "common/files.h"
@@ -404,10 +405,15 @@ Output inspect_agntos(Invocation& inv) {
   std::optional<size_t> audit_entries;
   std::optional<std::string> audit_error;
   if (exists) {
+    // Counted by the index (a million entries take 19 s to parse); the log itself without one.
     try {
-      audit_entries = agntos::AuditLog(paths.audit_log()).read_all().size();
-    } catch (const agntos::Error& e) {
-      audit_error = e.what();
+      audit_entries = agntos::state_audit_index(paths, {paths.audit_log()}).count();
+    } catch (const agntos::Error&) {
+      try {
+        audit_entries = agntos::AuditLog(paths.audit_log()).read_all().size();
+      } catch (const agntos::Error& e) {
+        audit_error = e.what();
+      }
     }
   } else {
     audit_entries = 0;

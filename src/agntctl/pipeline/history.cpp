@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <regex>
 
+#include "common/audit_index.h"
 #include "common/error.h"
 #include "common/files.h"
 #include "common/text.h"
@@ -41,9 +42,53 @@ bool contains_word(const std::string& text, const std::string& word) {
 
 }  // namespace
 
-History::History(const agntos::Paths& paths)
-    : m_paths(paths), m_entries(agntos::AuditLog(paths.audit_log()).read_all()) {
+History::History(const agntos::Paths& paths) : m_paths(paths) {
   for (auto& [path, content] : read_module_tree(paths.config_dir)) m_current[path] = std::move(content);
+}
+
+const AuditEntry* History::change(size_t i) const {
+  while (i >= m_changes.size() && !m_all_read) read_older_changes();
+  return i < m_changes.size() ? &m_changes[i] : nullptr;
+}
+
+void History::read_older_changes() const {
+  using enum agntos::AuditActionType;
+  try {
+    auto index = agntos::state_audit_index(m_paths, {m_paths.audit_log()});
+    for (auto& entry : index.newest({apply, undo, rollback}, m_page, m_cursor))
+      if (is_change(entry)) m_changes.push_back(std::move(entry));
+    m_all_read = m_cursor == 0;
+    m_page = std::min<size_t>(m_page * 8, 8192);
+    return;
+  } catch (const Error&) {
+    // The index cannot be used (no state dir, a full disk, a file another user owns): the log
+    // itself is read, from after the oldest change already read.
+  }
+  const auto all = agntos::AuditLog(m_paths.audit_log()).read_all();
+  auto it = all.rbegin();
+  if (!m_changes.empty())
+    it = std::find_if(all.rbegin(), all.rend(), [&](const AuditEntry& entry) { return entry.id == m_changes.back().id; });
+  if (it != all.rend() && !m_changes.empty()) ++it;
+  for (; it != all.rend(); ++it)
+    if (is_change(*it)) m_changes.push_back(*it);
+  m_all_read = true;
+}
+
+const AuditEntry* History::entry_with_id(const std::string& id) const {
+  for (size_t i = 0; i < m_changes.size(); ++i)
+    if (m_changes[i].id == id) return &m_changes[i];
+  std::optional<AuditEntry> found;
+  try {
+    found = agntos::state_audit_index(m_paths, {m_paths.audit_log()}).find(id);
+  } catch (const Error&) {
+    for (auto& entry : agntos::AuditLog(m_paths.audit_log()).read_all())
+      if (entry.id == id) {
+        found = std::move(entry);
+        break;
+      }
+  }
+  if (!found) return nullptr;
+  return &m_named.emplace_back(std::move(*found));
 }
 
 std::vector<std::string> History::files_of(const AuditEntry& entry) const {
@@ -75,24 +120,23 @@ std::vector<std::string> History::differing_files(const AuditEntry& entry) const
 }
 
 const AuditEntry* History::last_toucher(const std::string& path, const std::string& since) const {
-  for (auto it = m_entries.rbegin(); it != m_entries.rend() && it->timestamp >= since; ++it) {
-    if (!is_change(*it)) continue;
-    const auto files = files_of(*it);
-    if (std::find(files.begin(), files.end(), path) != files.end()) return &*it;
+  for (size_t i = 0; const AuditEntry* entry = change(i); ++i) {
+    if (entry->timestamp < since) break;
+    const auto files = files_of(*entry);
+    if (std::find(files.begin(), files.end(), path) != files.end()) return entry;
   }
   return nullptr;
 }
 
 const AuditEntry* History::writer_of_current(const std::string& path) const {
   const auto now = m_current.find(path);
-  for (auto it = m_entries.rbegin(); it != m_entries.rend(); ++it) {
-    if (!is_change(*it)) continue;
-    const auto files = files_of(*it);
+  for (size_t i = 0; const AuditEntry* entry = change(i); ++i) {
+    const auto files = files_of(*entry);
     if (std::find(files.begin(), files.end(), path) == files.end()) continue;
-    const auto& tree = tree_at(*it->commit);
+    const auto& tree = tree_at(*entry->commit);
     const auto then = tree.find(path);
     if ((then == tree.end()) != (now == m_current.end())) continue;
-    if (then == tree.end() || then->second == *now->second) return &*it;
+    if (then == tree.end() || then->second == *now->second) return entry;
   }
   return nullptr;
 }
@@ -106,18 +150,18 @@ std::string History::who_changed(const std::string& path, const std::string& sin
 
 UndoChoice History::undo_target(const std::optional<std::string>& id) const {
   if (id) {
-    const auto it = std::find_if(m_entries.begin(), m_entries.end(), [&](const AuditEntry& e) { return e.id == *id; });
-    if (it == m_entries.end()) throw Error(Errc::not_found, "no audit entry " + *id + "; see 'agntctl audit list'");
+    const AuditEntry* const it = entry_with_id(*id);
+    if (!it) throw Error(Errc::not_found, "no audit entry " + *id + "; see 'agntctl audit list'");
     if (!is_change(*it))
       throw Error(Errc::refused, it->id + " is not a successful apply, undo or rollback with a commit; only those can "
                                           "be undone");
     const auto differing = differing_files(*it);
-    if (differing.empty()) return UndoChoice{&*it, "named explicitly and still in effect"};
+    if (differing.empty()) return UndoChoice{it, "named explicitly and still in effect"};
     std::vector<std::string> later;
     bool undone = false;
     for (const auto& path : differing) {
       const AuditEntry* toucher = last_toucher(path, it->timestamp);
-      if (toucher == &*it) toucher = nullptr;
+      if (toucher && toucher->id == it->id) toucher = nullptr;
       if (toucher && toucher->undoes == it->id) undone = true;
       later.push_back(path + " " + (toucher && writer_of_current(path) == toucher ? "by " + describe(*toucher)
                                                                                   : std::string("by hand")));
@@ -129,18 +173,18 @@ UndoChoice History::undo_target(const std::optional<std::string>& id) const {
                                    "files: " + agntos::join(later, "; ") + "; undo those first");
   }
   const AuditEntry* partial = nullptr;
-  for (auto it = m_entries.rbegin(); it != m_entries.rend(); ++it) {
-    if (!is_change(*it) || it->action.type != agntos::AuditActionType::apply) continue;
-    const auto differing = differing_files(*it);
-    const auto files = files_of(*it);
+  for (size_t i = 0; const AuditEntry* entry = change(i); ++i) {
+    if (entry->action.type != agntos::AuditActionType::apply) continue;
+    const auto differing = differing_files(*entry);
+    const auto files = files_of(*entry);
     if (differing.empty()) {
-      if (!partial) return UndoChoice{&*it, "chosen as the newest change still in effect"};
+      if (!partial) return UndoChoice{entry, "chosen as the newest change still in effect"};
       throw Error(Errc::ambiguous, "cannot tell which change to undo: the newest, " + describe(*partial) +
                                        ", is only partly in effect (" + agntos::join(differing_files(*partial), ", ") +
-                                       " changed since); the newest change fully in effect is " + describe(*it) +
-                                       ". Name one: agntctl rollback undo " + it->id);
+                                       " changed since); the newest change fully in effect is " + describe(*entry) +
+                                       ". Name one: agntctl rollback undo " + entry->id);
     }
-    if (differing.size() < files.size() && !partial) partial = &*it;
+    if (differing.size() < files.size() && !partial) partial = entry;
   }
   if (partial)
     throw Error(Errc::ambiguous, "cannot undo exactly: the newest change, " + describe(*partial) +
@@ -168,8 +212,8 @@ std::vector<FileChange> History::undo_changes(const AuditEntry& entry) const {
 }
 
 const AuditEntry* History::entry_for_generation(long long number) const {
-  for (auto it = m_entries.rbegin(); it != m_entries.rend(); ++it)
-    if (is_change(*it) && it->action.type != agntos::AuditActionType::rollback && it->generation_after == number) return &*it;
+  for (size_t i = 0; const AuditEntry* entry = change(i); ++i)
+    if (entry->action.type != agntos::AuditActionType::rollback && entry->generation_after == number) return entry;
   return nullptr;
 }
 
@@ -223,14 +267,15 @@ WhyAnswer History::why(const std::string& raw) const {
     }
     return answer;
   }
-  for (auto it = m_entries.rbegin(); it != m_entries.rend() && !answer.removed_by; ++it) {
-    if (!is_change(*it)) continue;
-    const auto files = files_of(*it);
-    const bool names_it = std::find(it->packages.begin(), it->packages.end(), thing) != it->packages.end() ||
+  for (size_t i = 0; !answer.removed_by; ++i) {
+    const AuditEntry* entry = change(i);
+    if (!entry) break;
+    const auto files = files_of(*entry);
+    const bool names_it = std::find(entry->packages.begin(), entry->packages.end(), thing) != entry->packages.end() ||
                           std::any_of(named.begin(), named.end(), [&](const std::string& path) {
                             return std::find(files.begin(), files.end(), path) != files.end();
                           });
-    if (names_it) answer.removed_by = &*it;
+    if (names_it) answer.removed_by = entry;
   }
   const bool removed_by_hand = answer.removed_by && [&] {
     const auto& tree = tree_at(*answer.removed_by->commit);

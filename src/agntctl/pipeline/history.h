@@ -8,7 +8,11 @@
 // A change (a successful Apply, Undo or Rollback entry with a commit) is "in effect" when
 // every file it wrote or deleted still has the content its commit gave it; that survives
 // undos and generation rollbacks in any order, because it looks only at content.
+//
+// The changes are read newest first, from the audit index, only as far back as a question goes:
+// a history of a million entries costs a question about the recent past what ten would.
 
+#include <deque>
 #include <map>
 #include <optional>
 #include <string>
@@ -59,9 +63,16 @@ public:
   // Why a package, option path or module path is (or is not) in the current tree.
   WhyAnswer why(const std::string& thing) const;
 
-  const std::vector<agntos::AuditEntry>& entries() const { return m_entries; }
+  // How many changes the questions so far have read: how far back they had to go.
+  size_t changes_read() const { return m_changes.size(); }
 
 private:
+  // The i-th newest change (a successful Apply, Undo or Rollback with a commit), or null past
+  // the oldest. Reads the next page from the audit index when a question goes further back.
+  const agntos::AuditEntry* change(size_t i) const;
+  void read_older_changes() const;
+  // The entry with this id, of any type (kept for the life of the History), or null.
+  const agntos::AuditEntry* entry_with_id(const std::string& id) const;
   // Relative paths of the module files `entry` wrote or deleted.
   std::vector<std::string> files_of(const agntos::AuditEntry& entry) const;
   // Module files at `commit` (cached).
@@ -74,7 +85,11 @@ private:
   const agntos::AuditEntry* writer_of_current(const std::string& path) const;
 
   agntos::Paths m_paths;
-  std::vector<agntos::AuditEntry> m_entries;
+  mutable std::deque<agntos::AuditEntry> m_changes;  // newest first; pointers stay valid
+  mutable int64_t m_cursor = 0;                      // where the next page of the index starts
+  mutable bool m_all_read = false;
+  mutable size_t m_page = 16;                        // entries per page, growing as a question goes back
+  mutable std::deque<agntos::AuditEntry> m_named;    // entries found by id
   std::map<std::string, std::optional<std::string>> m_current;  // path -> content now
   mutable std::optional<agntos::GitRepo> m_repo;
   mutable std::map<std::string, std::map<std::string, std::string>> m_trees;
