@@ -290,6 +290,31 @@ void apply_row(const Context& context, const std::vector<size_t>& commits, size_
   }
 }
 
+void history_row(const Context& context, const std::vector<size_t>& commits, size_t audit_entries) {
+  for (const size_t count : commits) {
+    // The apply row's config dirs: a history of commits and audit entries, and its own changes.
+    const fs::path config = history_config(context.data, count, audit_entries);
+    const fs::path state = context.data / ("apply-state-" + short_count(count));
+    write_profile_settings(config, state, context.source_dir / "nix" / "demo-pkgs");
+    const auto env = context.agntctl_env(config, state);
+    const std::string size = short_count(count) + " commits, " + short_count(audit_entries) + " entries";
+    const std::vector<Command> commands{
+        kTrue,
+        agntctl(context, "agntctl inspect agntos --json", {"inspect", "agntos", "--json"}, env),
+        agntctl(context, "agntctl proposals list", {"proposals", "list"}, env),
+        agntctl(context, "agntctl rollback list", {"rollback", "list"}, env),
+        agntctl(context, "agntctl audit why ncdu (the newest change wrote it)", {"audit", "why", "ncdu"}, env)};
+    time_once(commands[1]);  // brings the index up to date
+    const auto times = interleaved(commands, context.runs, 1);
+    for (size_t i = 1; i < commands.size(); ++i) ratio_figure("history", commands[i].label, size, times[i], times[0], 0, "");
+    // The question that has to go back to the first change: a package AgntOS never managed.
+    const std::vector<Command> never{kTrue, agntctl(context, "agntctl audit why nginx (never managed: every change read)",
+                                                    {"audit", "why", "nginx"}, env)};
+    const auto slow = interleaved(never, std::min(context.runs, 3), 0);
+    ratio_figure("history", never[1].label, size, slow[1], slow[0], 0, "");
+  }
+}
+
 void session_search_row(const Context& context, const std::vector<size_t>& messages) {
   for (const size_t count : messages) {
     const fs::path state = session_state(context.data, count);

@@ -21,6 +21,9 @@ void propose_row(const Context& context, const std::vector<size_t>& attributes);
 // apply with the Nix build and activation subtracted, per history size, and with none.
 void apply_row(const Context& context, const std::vector<size_t>& commits, size_t audit_entries);
 // SessionStore::search in process, and agntctl memory search, per number of messages.
+// The commands that answer from the history (History, the audit index): inspect agntos,
+// proposals list, rollback list, audit why; in the apply row's config dirs.
+void history_row(const Context& context, const std::vector<size_t>& commits, size_t audit_entries);
 void session_search_row(const Context& context, const std::vector<size_t>& messages);
 
 }  // namespace agntos::bench

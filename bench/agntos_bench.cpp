@@ -25,7 +25,7 @@ namespace fs = std::filesystem;
 
 int usage() {
   std::cerr << "usage: agntos_bench --data DIR [--runs N] [--quick] [ROW...]\n"
-               "rows: startup audit-list audit-search propose apply session-search agntd-memory agntd-round\n";
+               "rows: startup audit-list audit-search propose apply history session-search agntd-memory agntd-round\n";
   return 2;
 }
 
@@ -67,6 +67,7 @@ int main(int argc, char** argv) {
       agntos::bench::audit_search_row(context, quick ? Sizes{10000} : Sizes{10000, 100000, 1000000});
     if (wanted("propose")) agntos::bench::propose_row(context, quick ? Sizes{1000} : Sizes{1000, 10000, 120000});
     if (wanted("apply")) agntos::bench::apply_row(context, quick ? Sizes{100} : Sizes{100, 10000}, quick ? 10000 : 1000000);
+    if (wanted("history")) agntos::bench::history_row(context, quick ? Sizes{100} : Sizes{100, 10000}, quick ? 10000 : 1000000);
     if (wanted("session-search"))
       agntos::bench::session_search_row(context, quick ? Sizes{10000} : Sizes{10000, 100000, 1000000});
     if (wanted("agntd-memory")) agntos::bench::daemon_memory_row(context);

@@ -362,6 +362,25 @@ std::vector<AuditEntry> AuditIndex::search(const std::string& query, size_t limi
   return results;
 }
 
+std::optional<std::vector<AuditEntry>> AuditIndex::mentioning(const std::string& words,
+                                                              const std::vector<AuditActionType>& types) {
+  const std::string expression = audit_match_expression(words);
+  if (expression.empty() || types.empty()) return std::nullopt;
+  OpenIndex opened(m_index_file, m_logs);
+  std::string placeholders;
+  for (size_t i = 0; i < types.size(); ++i) placeholders += i ? ", ?" : "?";
+  const auto own = sources();
+  auto select = opened.db.prepare(
+      "SELECT l.source, l.offset, l.length, l.entry_id FROM entries JOIN lines l ON l.id = entries.rowid "
+      "WHERE entries MATCH ? AND l.type IN (" + placeholders + ") AND l.source IN (" + own.placeholders +
+      ") ORDER BY l.id DESC");
+  select.bind(1, expression);
+  int index = 2;
+  for (const auto type : types) select.bind(index++, to_string(type));
+  own.bind(select, index);
+  return read_rows(select);
+}
+
 AuditPage AuditIndex::list(const AuditFilter& filter, size_t limit) {
   OpenIndex opened(m_index_file, m_logs);
   Database& db = opened.db;

@@ -50,6 +50,11 @@ public:
   // before `cursor` (0: from the newest). Sets `cursor` to where the next page starts, 0 when
   // there are no more. A reader that stops at the first answer reads only the recent past.
   std::vector<AuditEntry> newest(const std::vector<AuditActionType>& types, size_t limit, int64_t& cursor);
+  // The entries of `types` whose searchable text (summary, prompt, paths, packages, ...) holds
+  // every word of `words`, newest written first: a superset of the entries that wrote, deleted
+  // or named a file or package, to be checked exactly by the caller. nullopt when no word is left
+  // to search for (the caller then reads every entry of those types).
+  std::optional<std::vector<AuditEntry>> mentioning(const std::string& words, const std::vector<AuditActionType>& types);
   // How many entries the logs hold.
   size_t count();
   // Brings the index up to date with the logs; returns the number of lines indexed now.

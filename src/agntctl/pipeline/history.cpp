@@ -46,9 +46,14 @@ History::History(const agntos::Paths& paths) : m_paths(paths) {
   for (auto& [path, content] : read_module_tree(paths.config_dir)) m_current[path] = std::move(content);
 }
 
+const AuditEntry* History::keep(AuditEntry entry) const {
+  const std::string id = entry.id;
+  return &m_read.try_emplace(id, std::move(entry)).first->second;
+}
+
 const AuditEntry* History::change(size_t i) const {
   while (i >= m_changes.size() && !m_all_read) read_older_changes();
-  return i < m_changes.size() ? &m_changes[i] : nullptr;
+  return i < m_changes.size() ? m_changes[i] : nullptr;
 }
 
 void History::read_older_changes() const {
@@ -56,7 +61,7 @@ void History::read_older_changes() const {
   try {
     auto index = agntos::state_audit_index(m_paths, {m_paths.audit_log()});
     for (auto& entry : index.newest({apply, undo, rollback}, m_page, m_cursor))
-      if (is_change(entry)) m_changes.push_back(std::move(entry));
+      if (is_change(entry)) m_changes.push_back(keep(std::move(entry)));
     m_all_read = m_cursor == 0;
     m_page = std::min<size_t>(m_page * 8, 8192);
     return;
@@ -64,31 +69,42 @@ void History::read_older_changes() const {
     // The index cannot be used (no state dir, a full disk, a file another user owns): the log
     // itself is read, from after the oldest change already read.
   }
-  const auto all = agntos::AuditLog(m_paths.audit_log()).read_all();
+  auto all = agntos::AuditLog(m_paths.audit_log()).read_all();
   auto it = all.rbegin();
-  if (!m_changes.empty())
-    it = std::find_if(all.rbegin(), all.rend(), [&](const AuditEntry& entry) { return entry.id == m_changes.back().id; });
-  if (it != all.rend() && !m_changes.empty()) ++it;
+  if (!m_changes.empty()) {
+    it = std::find_if(all.rbegin(), all.rend(), [&](const AuditEntry& entry) { return entry.id == m_changes.back()->id; });
+    if (it != all.rend()) ++it;
+  }
   for (; it != all.rend(); ++it)
-    if (is_change(*it)) m_changes.push_back(*it);
+    if (is_change(*it)) m_changes.push_back(keep(std::move(*it)));
   m_all_read = true;
 }
 
 const AuditEntry* History::entry_with_id(const std::string& id) const {
-  for (size_t i = 0; i < m_changes.size(); ++i)
-    if (m_changes[i].id == id) return &m_changes[i];
-  std::optional<AuditEntry> found;
+  if (const auto it = m_read.find(id); it != m_read.end()) return &it->second;
   try {
-    found = agntos::state_audit_index(m_paths, {m_paths.audit_log()}).find(id);
+    auto found = agntos::state_audit_index(m_paths, {m_paths.audit_log()}).find(id);
+    return found ? keep(std::move(*found)) : nullptr;
   } catch (const Error&) {
-    for (auto& entry : agntos::AuditLog(m_paths.audit_log()).read_all())
-      if (entry.id == id) {
-        found = std::move(entry);
-        break;
-      }
   }
-  if (!found) return nullptr;
-  return &m_named.emplace_back(std::move(*found));
+  for (auto& entry : agntos::AuditLog(m_paths.audit_log()).read_all())
+    if (entry.id == id) return keep(std::move(entry));
+  return nullptr;
+}
+
+std::vector<const AuditEntry*> History::changes_mentioning(const std::string& words) const {
+  using enum agntos::AuditActionType;
+  std::vector<const AuditEntry*> changes;
+  try {
+    if (auto found = agntos::state_audit_index(m_paths, {m_paths.audit_log()}).mentioning(words, {apply, undo, rollback})) {
+      for (auto& entry : *found)
+        if (is_change(entry)) changes.push_back(keep(std::move(entry)));
+      return changes;
+    }
+  } catch (const Error&) {
+  }
+  for (size_t i = 0; const AuditEntry* entry = change(i); ++i) changes.push_back(entry);
+  return changes;
 }
 
 std::vector<std::string> History::files_of(const AuditEntry& entry) const {
@@ -130,7 +146,7 @@ const AuditEntry* History::last_toucher(const std::string& path, const std::stri
 
 const AuditEntry* History::writer_of_current(const std::string& path) const {
   const auto now = m_current.find(path);
-  for (size_t i = 0; const AuditEntry* entry = change(i); ++i) {
+  for (const AuditEntry* entry : changes_mentioning(path)) {
     const auto files = files_of(*entry);
     if (std::find(files.begin(), files.end(), path) == files.end()) continue;
     const auto& tree = tree_at(*entry->commit);
@@ -267,9 +283,8 @@ WhyAnswer History::why(const std::string& raw) const {
     }
     return answer;
   }
-  for (size_t i = 0; !answer.removed_by; ++i) {
-    const AuditEntry* entry = change(i);
-    if (!entry) break;
+  for (const AuditEntry* entry : changes_mentioning(thing)) {
+    if (answer.removed_by) break;
     const auto files = files_of(*entry);
     const bool names_it = std::find(entry->packages.begin(), entry->packages.end(), thing) != entry->packages.end() ||
                           std::any_of(named.begin(), named.end(), [&](const std::string& path) {

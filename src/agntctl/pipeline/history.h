@@ -63,16 +63,23 @@ public:
   // Why a package, option path or module path is (or is not) in the current tree.
   WhyAnswer why(const std::string& thing) const;
 
-  // How many changes the questions so far have read: how far back they had to go.
+  // How far back the questions so far had to go: the changes read newest first, and all the
+  // entries read (those plus the ones found by id or by the words they mention).
   size_t changes_read() const { return m_changes.size(); }
+  size_t entries_read() const { return m_read.size(); }
 
 private:
   // The i-th newest change (a successful Apply, Undo or Rollback with a commit), or null past
   // the oldest. Reads the next page from the audit index when a question goes further back.
   const agntos::AuditEntry* change(size_t i) const;
   void read_older_changes() const;
-  // The entry with this id, of any type (kept for the life of the History), or null.
+  // The entry with this id, of any type, or null.
   const agntos::AuditEntry* entry_with_id(const std::string& id) const;
+  // The changes whose entries mention `words` (every word; a superset of those that wrote,
+  // deleted or named it), newest first; every change when the index cannot narrow them down.
+  std::vector<const agntos::AuditEntry*> changes_mentioning(const std::string& words) const;
+  // The entry kept for the life of the History: one copy per id, so pointers compare.
+  const agntos::AuditEntry* keep(agntos::AuditEntry entry) const;
   // Relative paths of the module files `entry` wrote or deleted.
   std::vector<std::string> files_of(const agntos::AuditEntry& entry) const;
   // Module files at `commit` (cached).
@@ -85,11 +92,11 @@ private:
   const agntos::AuditEntry* writer_of_current(const std::string& path) const;
 
   agntos::Paths m_paths;
-  mutable std::deque<agntos::AuditEntry> m_changes;  // newest first; pointers stay valid
-  mutable int64_t m_cursor = 0;                      // where the next page of the index starts
+  mutable std::map<std::string, agntos::AuditEntry> m_read;  // every entry read, by id
+  mutable std::deque<const agntos::AuditEntry*> m_changes;     // newest first
+  mutable int64_t m_cursor = 0;                                // where the next page of the index starts
   mutable bool m_all_read = false;
-  mutable size_t m_page = 16;                        // entries per page, growing as a question goes back
-  mutable std::deque<agntos::AuditEntry> m_named;    // entries found by id
+  mutable size_t m_page = 16;  // entries per page, growing as a question goes back
   std::map<std::string, std::optional<std::string>> m_current;  // path -> content now
   mutable std::optional<agntos::GitRepo> m_repo;
   mutable std::map<std::string, std::map<std::string, std::string>> m_trees;

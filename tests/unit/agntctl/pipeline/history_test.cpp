@@ -71,11 +71,50 @@ TEST_F(HistoryTest, AQuestionAboutTheRecentPastReadsOnlyTheRecentChanges) {
   EXPECT_EQ(history.undo_target(std::string("a-old-5")).entry->id, "a-old-5");
   EXPECT_LE(history.changes_read(), 16u);
 
-  // A question no change answers goes back to the first change, and no further.
+  // Which change wrote or removed a thing is asked of the index's text first: only the changes
+  // that mention it are read. A package AgntOS never managed reads none.
   const auto never = history.why("nginx");
   EXPECT_FALSE(never.present);
   EXPECT_EQ(never.removed_by, nullptr);
+  EXPECT_NE(never.message.find("never managed"), std::string::npos) << never.message;
+  EXPECT_LE(history.entries_read(), 17u);
+
+  // A question no change answers, and that the text cannot narrow, goes back to the first
+  // change, and no further.
+  EXPECT_EQ(history.entry_for_generation(12345), nullptr);
   EXPECT_EQ(history.changes_read(), 3001u);
+}
+
+// An old change that wrote a file is found through the words it mentions, without reading the
+// changes since; a file whose content no change wrote is "edited by hand".
+TEST_F(HistoryTest, WhoWroteAFileIsFoundWithoutReadingTheChangesSince) {
+  agntos::write_file_atomic(config / "packages/htop.nix", "{ pkgs, ... }: { environment.systemPackages = [ pkgs.htop ]; }\n",
+                            0644, agntos::MakeParents::yes);
+  const auto htop = commit_change("Applied: Install package: htop", {"packages/htop.nix"});
+  std::string lines = agntos::dump_json(htop.to_json()) + "\n";
+  agntos::write_file_atomic(config / "packages/jq.nix", "{ pkgs, ... }: { environment.systemPackages = [ pkgs.jq ]; }\n");
+  const auto jq = commit_change("Applied: Install package: jq", {"packages/jq.nix"});
+  for (int i = 0; i < 2000; ++i) {
+    auto entry = jq;
+    entry.id = "a-jq-" + std::to_string(i);
+    lines += agntos::dump_json(entry.to_json()) + "\n";
+  }
+  agntos::write_file_atomic(paths.audit_log(), lines);
+
+  const History history(paths);
+  const auto why = history.why("htop");
+  ASSERT_NE(why.entry, nullptr);
+  EXPECT_EQ(why.entry->id, htop.id);
+  EXPECT_EQ(history.entries_read(), 1u);
+  EXPECT_EQ(history.changes_read(), 0u);
+
+  agntos::write_file_atomic(config / "packages/htop.nix", "{ pkgs, ... }: { environment.systemPackages = [ pkgs.htop pkgs.btop ]; }\n");
+  const History after_edit(paths);
+  const auto edited = after_edit.why("htop");
+  EXPECT_TRUE(edited.present);
+  EXPECT_EQ(edited.entry, nullptr);
+  EXPECT_NE(edited.message.find("edited by hand"), std::string::npos) << edited.message;
+  EXPECT_EQ(after_edit.entries_read(), 1u);
 }
 
 // Without a usable state dir (the index cannot be made), History reads the log itself and
@@ -94,6 +133,7 @@ TEST_F(HistoryTest, WithoutTheIndexTheLogIsReadAndTheAnswersAreTheSame) {
   EXPECT_EQ(history.undo_target(std::nullopt).entry->id, second.id);
   EXPECT_EQ(history.why("htop").entry->id, first.id);
   EXPECT_EQ(history.undo_target(first.id).entry->id, first.id);
+  EXPECT_EQ(history.why("nginx").removed_by, nullptr);
   EXPECT_EQ(history.changes_read(), 2u);
 }
 
