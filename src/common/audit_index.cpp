@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
+#include <limits>
 #include <map>
 #include <optional>
 
@@ -87,9 +89,13 @@ struct LogState {
   std::string head;     // its first kHeadBytes bytes
   bool known = false;   // the index has read some of it
   int64_t indexed = 0;  // how many of its bytes the index holds; -1: this file replaced the one it read
+  bool torn_tail = false;  // what follows is only a line not yet ended (an append in progress, a full disk)
 
-  bool current() const { return exists ? indexed == st.st_size : !known; }
+  bool current() const { return exists ? indexed == st.st_size || torn_tail : !known; }
 };
+
+// A line is indexed once it ends; a tail longer than this is read as if it held one.
+constexpr int64_t kTornTailBytes = 64 * 1024;
 
 LogState log_state(Database& db, const std::filesystem::path& log) {
   LogState state;
@@ -110,6 +116,12 @@ LogState log_state(Database& db, const std::filesystem::path& log) {
                            query.column_int(1) <= state.st.st_size &&
                            state.head.compare(0, known_head.size(), known_head) == 0;
     state.indexed = same_file ? query.column_int(1) : -1;
+  }
+  if (state.exists && state.indexed >= 0 && state.indexed < state.st.st_size &&
+      state.st.st_size - state.indexed <= kTornTailBytes) {
+    std::string tail(static_cast<size_t>(state.st.st_size - state.indexed), '\0');
+    const ssize_t n = ::pread(state.fd.get(), tail.data(), tail.size(), state.indexed);
+    state.torn_tail = n == static_cast<ssize_t>(tail.size()) && tail.find('\n') == std::string::npos;
   }
   return state;
 }
@@ -191,6 +203,22 @@ size_t index_log(Database& db, const LogState& log, bool& more) {
   return count;
 }
 
+std::optional<AuditEntry> read_entry_at(int fd, int64_t offset, int64_t length) {
+  std::string line(static_cast<size_t>(length), '\0');
+  if (::pread(fd, line.data(), line.size(), offset) != length) return std::nullopt;
+  try {
+    return AuditEntry::from_json(Json::parse(line));
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+// How far a query's rows went: how many there were, and the id of the last (column 4).
+struct RowsRead {
+  size_t count = 0;
+  int64_t last_id = 0;
+};
+
 // The index, opened up to date with `logs` and held in one read transaction, so that the
 // statements of one query see one state of it. "lines" has one row per entry (where it is, its id,
 // time and type), "entries" its searchable text under the same rowid, "type_counts" how many
@@ -221,6 +249,31 @@ public:
     m_read.emplace(db, Access::read);
   }
 
+  // Forgets the rows of the logs a query found edited in place, once the read is over, so that
+  // the next query indexes them again.
+  ~OpenIndex() {
+    m_read.reset();
+    if (m_stale.empty()) return;
+    try {
+      Transaction forget(db);
+      for (const auto& source : m_stale) {
+        forget_rows(db, source);
+        db.prepare("DELETE FROM sources WHERE path = ?").bind(1, source).run();
+      }
+      forget.commit();
+    } catch (const std::exception&) {
+      // The next query that finds the same line does this again.
+    }
+  }
+  OpenIndex(const OpenIndex&) = delete;
+  OpenIndex& operator=(const OpenIndex&) = delete;
+
+  // The entries a query's rows (source, offset, length, entry_id[, id]) point at, in the rows'
+  // order. A line that no longer holds the entry its row names means its log was edited in place
+  // (its inode and first bytes kept): the query fails with Error, so that the caller reads the
+  // log itself, and the log is indexed again on the next use.
+  std::vector<AuditEntry> read(Statement& rows, RowsRead* read = nullptr);
+
   Database db;
 
 private:
@@ -234,17 +287,8 @@ private:
   }
 
   std::optional<Transaction> m_read;
+  std::vector<std::string> m_stale;  // logs found edited in place
 };
-
-std::optional<AuditEntry> read_entry_at(int fd, int64_t offset, int64_t length) {
-  std::string line(static_cast<size_t>(length), '\0');
-  if (::pread(fd, line.data(), line.size(), offset) != length) return std::nullopt;
-  try {
-    return AuditEntry::from_json(Json::parse(line));
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-}
 
 }  // namespace
 
@@ -297,16 +341,7 @@ size_t AuditIndex::refresh() {
 
 namespace {
 
-// How far a query's rows went: how many there were, and the id of the last (column 4).
-struct RowsRead {
-  size_t count = 0;
-  int64_t last_id = 0;
-};
-
-// The entries a query's rows (source, offset, length, entry_id[, id]) point at, in the rows'
-// order. A line that no longer holds the entry its row names (a log rewritten in place) is left
-// out.
-std::vector<AuditEntry> read_rows(Statement& rows, RowsRead* read = nullptr) {
+std::vector<AuditEntry> OpenIndex::read(Statement& rows, RowsRead* read) {
   std::vector<AuditEntry> entries;
   std::map<std::string, Fd, std::less<>> logs;  // each log opened once
   while (rows.step()) {
@@ -317,9 +352,14 @@ std::vector<AuditEntry> read_rows(Statement& rows, RowsRead* read = nullptr) {
     const std::string source = rows.column_text(0);
     auto log = logs.find(source);
     if (log == logs.end()) log = logs.emplace(source, Fd(::open(source.c_str(), O_RDONLY | O_CLOEXEC))).first;
-    if (!log->second) continue;
+    if (!log->second) throw_errno("cannot read audit log", source);
     auto entry = read_entry_at(log->second.get(), rows.column_int(1), rows.column_int(2));
-    if (entry && entry->id == rows.column_text(3)) entries.push_back(std::move(*entry));
+    if (!entry || entry->id != rows.column_text(3)) {
+      m_stale.push_back(source);
+      throw Error(Errc::failed, "the audit index does not match " + source +
+                                    " (edited in place); it is read without the index and indexed again");
+    }
+    entries.push_back(std::move(*entry));
   }
   return entries;
 }
@@ -356,7 +396,7 @@ std::vector<AuditEntry> AuditIndex::search(const std::string& query, size_t limi
       "WHERE entries MATCH ? AND l.source IN (" + own.placeholders + ") ORDER BY entries.rowid DESC LIMIT ?");
   select.bind(1, expression);
   select.bind(own.bind(select, 2), static_cast<int64_t>(limit));
-  auto results = read_rows(select);
+  auto results = opened.read(select);
   std::stable_sort(results.begin(), results.end(),
                    [](const AuditEntry& a, const AuditEntry& b) { return a.timestamp > b.timestamp; });
   return results;
@@ -364,7 +404,14 @@ std::vector<AuditEntry> AuditIndex::search(const std::string& query, size_t limi
 
 std::optional<std::vector<AuditEntry>> AuditIndex::mentioning(const std::string& words,
                                                               const std::vector<AuditActionType>& types) {
-  const std::string expression = audit_match_expression(words);
+  // A word with no letter or digit has no token for FTS5 (unicode61 splits on '_' and on
+  // symbols), and a phrase of no token matches nothing: such words are left out, which only
+  // widens the match. Nothing left: the caller reads every entry.
+  std::string searchable;
+  for (const auto& word : agntos::words(words))
+    if (std::any_of(word.begin(), word.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }))
+      searchable += word + " ";
+  const std::string expression = audit_match_expression(searchable);
   if (expression.empty() || types.empty()) return std::nullopt;
   OpenIndex opened(m_index_file, m_logs);
   std::string placeholders;
@@ -378,7 +425,7 @@ std::optional<std::vector<AuditEntry>> AuditIndex::mentioning(const std::string&
   int index = 2;
   for (const auto type : types) select.bind(index++, to_string(type));
   own.bind(select, index);
-  return read_rows(select);
+  return opened.read(select);
 }
 
 AuditPage AuditIndex::list(const AuditFilter& filter, size_t limit) {
@@ -423,7 +470,7 @@ AuditPage AuditIndex::list(const AuditFilter& filter, size_t limit) {
                            ") AND timestamp >= ? AND source IN (" + own.placeholders +
                            ") ORDER BY timestamp DESC, id DESC LIMIT ?");
   select.bind(bind_filter(select), static_cast<int64_t>(limit));
-  page.entries = read_rows(select);
+  page.entries = opened.read(select);
   return page;
 }
 
@@ -435,7 +482,7 @@ std::optional<AuditEntry> AuditIndex::find(const std::string& id) {
                            own.placeholders + ") ORDER BY timestamp, id LIMIT 1");
   select.bind(1, id);
   own.bind(select, 2);
-  auto entries = read_rows(select);
+  auto entries = opened.read(select);
   if (entries.empty()) return std::nullopt;
   return std::move(entries.front());
 }
@@ -447,16 +494,16 @@ std::vector<AuditEntry> AuditIndex::newest(const std::vector<AuditActionType>& t
   for (size_t i = 0; i < types.size(); ++i) placeholders += i ? ", ?" : "?";
   if (types.empty()) placeholders = "NULL";
   const auto own = sources();
+  // `id < ?` alone, so that SQLite walks the rowids down from the cursor instead of scanning.
   auto select = db.prepare("SELECT source, offset, length, entry_id, id FROM lines WHERE type IN (" + placeholders +
-                           ") AND source IN (" + own.placeholders + ") AND (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?");
+                           ") AND source IN (" + own.placeholders + ") AND id < ? ORDER BY id DESC LIMIT ?");
   int index = 1;
   for (const auto type : types) select.bind(index++, to_string(type));
   index = own.bind(select, index);
-  select.bind(index, cursor);
-  select.bind(index + 1, cursor);
-  select.bind(index + 2, static_cast<int64_t>(limit));
+  select.bind(index, cursor == 0 ? std::numeric_limits<int64_t>::max() : cursor);
+  select.bind(index + 1, static_cast<int64_t>(limit));
   RowsRead read;
-  auto entries = read_rows(select, &read);
+  auto entries = opened.read(select, &read);
   cursor = read.count < limit ? 0 : read.last_id;
   return entries;
 }

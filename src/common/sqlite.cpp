@@ -43,8 +43,23 @@ Database::Database(const std::string& path, Journal journal) : m_path(path) {
     throw Error(Errc::io, message);
   }
   sqlite3_busy_timeout(m_db, 10000);
-  exec(journal == Journal::wal ? "PRAGMA journal_mode=WAL" : "PRAGMA journal_mode=DELETE");
-  exec("PRAGMA synchronous=NORMAL");
+  try {
+    if (journal == Journal::wal) {
+      exec("PRAGMA journal_mode=WAL");
+    } else {
+      // Leaving WAL needs the file to itself; while another process has it open the switch fails
+      // at once, and the file keeps working in WAL until a later open finds it alone.
+      try {
+        exec("PRAGMA journal_mode=DELETE");
+      } catch (const Error&) {
+      }
+    }
+    exec("PRAGMA synchronous=NORMAL");
+  } catch (...) {
+    sqlite3_close_v2(m_db);
+    m_db = nullptr;
+    throw;
+  }
 }
 
 Database::Database(Database&& other) noexcept

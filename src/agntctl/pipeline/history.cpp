@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <regex>
+#include <set>
 
 #include "common/audit_index.h"
 #include "common/error.h"
@@ -70,13 +71,10 @@ void History::read_older_changes() const {
     // itself is read, from after the oldest change already read.
   }
   auto all = agntos::AuditLog(m_paths.audit_log()).read_all();
-  auto it = all.rbegin();
-  if (!m_changes.empty()) {
-    it = std::find_if(all.rbegin(), all.rend(), [&](const AuditEntry& entry) { return entry.id == m_changes.back()->id; });
-    if (it != all.rend()) ++it;
-  }
-  for (; it != all.rend(); ++it)
-    if (is_change(*it)) m_changes.push_back(keep(std::move(*it)));
+  std::set<std::string> held;
+  for (const AuditEntry* change : m_changes) held.insert(change->id);
+  for (auto it = all.rbegin(); it != all.rend(); ++it)
+    if (is_change(*it) && !held.count(it->id)) m_changes.push_back(keep(std::move(*it)));
   m_all_read = true;
 }
 

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "common/error.h"
@@ -23,6 +24,17 @@ namespace {
 // make the config dir's own writes durable: two per file, which were 60 of the 70 fsyncs of an
 // apply of a tree of 15 modules (the plan and the validation each stage it). The directory is
 // ours alone (mkdtemp, 0700), and a file is never reached through a symbolic link.
+//
+// `relative` is a module path; one that is absolute or climbs out with ".." (an undo computes
+// its paths from the audit log's) is refused, so nothing is written outside the stage.
+fs::path inside(const fs::path& dir, const std::string& relative) {
+  const fs::path path(relative);
+  const bool climbs = std::any_of(path.begin(), path.end(), [](const fs::path& part) { return part == ".."; });
+  if (relative.empty() || path.is_absolute() || climbs)
+    throw agntos::Error(agntos::Errc::refused, "'" + relative + "' is not a path inside the config dir's module tree");
+  return dir / path;
+}
+
 void write_scratch(const fs::path& path, std::string_view content) {
   agntos::make_directories(path.parent_path());
   agntos::Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644));
@@ -41,10 +53,16 @@ StagedTree::StagedTree(const fs::path& config_dir, const std::vector<FileChange>
   std::string pattern = (fs::temp_directory_path() / "agntos-stage-XXXXXX").string();
   if (!::mkdtemp(pattern.data())) agntos::throw_errno("cannot create staging directory", pattern);
   m_dir = pattern;
-  for (const auto& [path, content] : read_module_tree(config_dir)) write_scratch(m_dir / path, content);
-  for (const auto& change : changes) {
-    if (change.content) write_scratch(m_dir / change.path, *change.content);
-    else remove_scratch(m_dir / change.path);
+  try {
+    for (const auto& [path, content] : read_module_tree(config_dir)) write_scratch(inside(m_dir, path), content);
+    for (const auto& change : changes) {
+      if (change.content) write_scratch(inside(m_dir, change.path), *change.content);
+      else remove_scratch(inside(m_dir, change.path));
+    }
+  } catch (...) {
+    std::error_code ec;
+    fs::remove_all(m_dir, ec);  // the destructor does not run for a constructor that throws
+    throw;
   }
 }
 

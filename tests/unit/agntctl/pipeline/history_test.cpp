@@ -5,6 +5,8 @@
 // `inspect agntos` and `audit why` each took 15-17 s.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "agntctl/pipeline/history.h"
 #include "common/audit.h"
 #include "common/files.h"
@@ -115,6 +117,49 @@ TEST_F(HistoryTest, WhoWroteAFileIsFoundWithoutReadingTheChangesSince) {
   EXPECT_EQ(edited.entry, nullptr);
   EXPECT_NE(edited.message.find("edited by hand"), std::string::npos) << edited.message;
   EXPECT_EQ(after_edit.entries_read(), 1u);
+}
+
+// A package whose name FTS cannot tokenize ('_' is a separator to it) is still found: the words
+// that have no token are left out of the search, which only widens it.
+TEST_F(HistoryTest, AThingWhoseNameHasNoSearchableWordIsStillFound) {
+  agntos::write_file_atomic(config / "packages/_.nix", "{ pkgs, ... }: { }\n", 0644, agntos::MakeParents::yes);
+  const auto added = commit_change("Applied: Install package: _", {"packages/_.nix"});
+  agntos::AuditLog(paths.audit_log()).append(added);
+  std::filesystem::remove(config / "packages/_.nix");
+  auto removed = commit_change("Applied: Remove package: _", {});
+  removed.files_deleted = {(config / "packages/_.nix").string()};
+  agntos::AuditLog(paths.audit_log()).append(removed);
+
+  const History history(paths);
+  const auto why = history.why("_");
+  EXPECT_FALSE(why.present);
+  ASSERT_NE(why.removed_by, nullptr) << why.message;
+  EXPECT_EQ(why.removed_by->id, removed.id);
+}
+
+// A log edited in place (a prompt redacted by hand) moves the lines after the edit; History does
+// not lose the changes there: the index is read again or the log itself is.
+TEST_F(HistoryTest, ALogEditedInPlaceLosesNoChange) {
+  agntos::write_file_atomic(config / "packages/htop.nix", "{ pkgs, ... }: { environment.systemPackages = [ pkgs.htop ]; }\n",
+                            0644, agntos::MakeParents::yes);
+  auto first = commit_change("Applied: Install package: htop", {"packages/htop.nix"});
+  first.origin.prompt = "a long prompt to redact later";
+  agntos::AuditLog(paths.audit_log()).append(first);
+  agntos::write_file_atomic(config / "packages/jq.nix", "{ pkgs, ... }: { environment.systemPackages = [ pkgs.jq ]; }\n");
+  const auto second = commit_change("Applied: Install package: jq", {"packages/jq.nix"});
+  agntos::AuditLog(paths.audit_log()).append(second);
+  ASSERT_EQ(History(paths).undo_target(std::nullopt).entry->id, second.id);  // indexed
+
+  auto text = agntos::read_file(paths.audit_log());
+  text.replace(text.find("a long prompt to redact later"), 29, "[redacted]");
+  {
+    std::ofstream out(paths.audit_log(), std::ios::binary | std::ios::trunc);
+    out << text;
+  }
+  agntos::AuditLog(paths.audit_log()).append(AuditEntry::make(AuditActionType::generic, "run_bash ls -la /etc/agntos/packages"));
+  const History history(paths);
+  EXPECT_EQ(history.undo_target(std::nullopt).entry->id, second.id);
+  EXPECT_EQ(history.why("htop").entry->id, first.id);
 }
 
 // Without a usable state dir (the index cannot be made), History reads the log itself and
