@@ -75,6 +75,12 @@ void forget_rows(Database& db, const std::string& source) {
   db.prepare("DELETE FROM type_counts WHERE source = ?").bind(1, source).run();
 }
 
+// Forgets a log altogether: its rows and how far it was read (the next use reads it from the start).
+void forget_log(Database& db, const std::string& source) {
+  forget_rows(db, source);
+  db.prepare("DELETE FROM sources WHERE path = ?").bind(1, source).run();
+}
+
 // How much of a log one transaction indexes: a first index of a log of a million entries (half
 // a gigabyte) neither holds it in memory at once nor keeps the index locked for the whole time,
 // so another agntctl that wants the index waits for one batch, not for all of them.
@@ -131,12 +137,12 @@ LogState log_state(Database& db, const std::filesystem::path& log) {
 size_t index_log(Database& db, const LogState& log, bool& more) {
   if (log.current()) return 0;
   const std::string& source = log.source;
-  // A log that disappeared, or was replaced, is forgotten first.
-  if (log.known && (!log.exists || log.indexed < 0)) forget_rows(db, source);
+  // A log that disappeared is forgotten; one that was replaced is read again from its start.
   if (!log.exists) {
-    db.prepare("DELETE FROM sources WHERE path = ?").bind(1, source).run();
+    forget_log(db, source);
     return 0;
   }
+  if (log.known && log.indexed < 0) forget_rows(db, source);
   const int64_t indexed = std::max<int64_t>(log.indexed, 0);
   const auto read_chunk = [&](size_t size) {
     std::string chunk(size, '\0');
@@ -219,6 +225,40 @@ struct RowsRead {
   int64_t last_id = 0;
 };
 
+// The values of an SQL `IN (...)`: its placeholders ("NULL", which matches nothing, for none)
+// and their binding from a parameter index.
+struct InList {
+  explicit InList(std::vector<std::string> list) : values(std::move(list)) {
+    for (size_t i = 0; i < values.size(); ++i) placeholders += i ? ", ?" : "?";
+    if (values.empty()) placeholders = "NULL";
+  }
+  int bind(Statement& statement, int first) const {  // returns the next parameter index
+    for (const auto& value : values) statement.bind(first++, value);
+    return first;
+  }
+
+  std::vector<std::string> values;
+  std::string placeholders;
+};
+
+// The index file can hold the rows of logs other config dirs used with the same state dir; every
+// query reads only the rows of this index's own logs (resolved, as the rows name them).
+InList own_sources(const std::vector<std::filesystem::path>& logs) {
+  std::vector<std::string> paths;
+  for (const auto& log : logs) {
+    const std::string path = resolve_path(log).string();
+    if (std::find(paths.begin(), paths.end(), path) == paths.end()) paths.push_back(path);
+  }
+  return InList(std::move(paths));
+}
+
+// Types as the log spells them.
+InList type_names(const std::vector<AuditActionType>& types) {
+  std::vector<std::string> names;
+  for (const auto type : types) names.emplace_back(to_string(type));
+  return InList(std::move(names));
+}
+
 // The index, opened up to date with `logs` and held in one read transaction, so that the
 // statements of one query see one state of it. "lines" has one row per entry (where it is, its id,
 // time and type), "entries" its searchable text under the same rowid, "type_counts" how many
@@ -256,10 +296,7 @@ public:
     if (m_stale.empty()) return;
     try {
       Transaction forget(db);
-      for (const auto& source : m_stale) {
-        forget_rows(db, source);
-        db.prepare("DELETE FROM sources WHERE path = ?").bind(1, source).run();
-      }
+      for (const auto& source : m_stale) forget_log(db, source);
       forget.commit();
     } catch (const std::exception&) {
       // The next query that finds the same line does this again.
@@ -327,7 +364,7 @@ AuditIndex state_audit_index(const Paths& paths, std::vector<std::filesystem::pa
 
 size_t AuditIndex::count() {
   OpenIndex opened(m_index_file, m_logs);
-  const auto own = sources();
+  const auto own = own_sources(m_logs);
   auto counts = opened.db.prepare("SELECT sum(n) FROM type_counts WHERE source IN (" + own.placeholders + ")");
   own.bind(counts, 1);
   return counts.step() ? static_cast<size_t>(counts.column_int(0)) : 0;
@@ -366,31 +403,12 @@ std::vector<AuditEntry> OpenIndex::read(Statement& rows, RowsRead* read) {
 
 }  // namespace
 
-// The index file can hold the rows of logs other config dirs used with the same state dir; every
-// query reads only the rows of this index's own logs.
-AuditIndex::Sources AuditIndex::sources() const {
-  Sources result;
-  for (const auto& log : m_logs) {
-    const std::string path = resolve_path(log).string();
-    if (std::find(result.paths.begin(), result.paths.end(), path) != result.paths.end()) continue;
-    result.placeholders += result.paths.empty() ? "?" : ", ?";
-    result.paths.push_back(path);
-  }
-  if (result.paths.empty()) result.placeholders = "NULL";
-  return result;
-}
-
-int AuditIndex::Sources::bind(Statement& statement, int first) const {
-  for (const auto& path : paths) statement.bind(first++, path);
-  return first;
-}
-
 std::vector<AuditEntry> AuditIndex::search(const std::string& query, size_t limit) {
   const std::string expression = audit_match_expression(query);
   if (expression.empty()) return {};
   OpenIndex opened(m_index_file, m_logs);
   Database& db = opened.db;
-  const auto own = sources();
+  const auto own = own_sources(m_logs);
   auto select = db.prepare(
       "SELECT l.source, l.offset, l.length, l.entry_id FROM entries JOIN lines l ON l.id = entries.rowid "
       "WHERE entries MATCH ? AND l.source IN (" + own.placeholders + ") ORDER BY entries.rowid DESC LIMIT ?");
@@ -414,35 +432,29 @@ std::optional<std::vector<AuditEntry>> AuditIndex::mentioning(const std::string&
   const std::string expression = audit_match_expression(searchable);
   if (expression.empty() || types.empty()) return std::nullopt;
   OpenIndex opened(m_index_file, m_logs);
-  std::string placeholders;
-  for (size_t i = 0; i < types.size(); ++i) placeholders += i ? ", ?" : "?";
-  const auto own = sources();
+  const auto shown = type_names(types);
+  const auto own = own_sources(m_logs);
   auto select = opened.db.prepare(
       "SELECT l.source, l.offset, l.length, l.entry_id FROM entries JOIN lines l ON l.id = entries.rowid "
-      "WHERE entries MATCH ? AND l.type IN (" + placeholders + ") AND l.source IN (" + own.placeholders +
+      "WHERE entries MATCH ? AND l.type IN (" + shown.placeholders + ") AND l.source IN (" + own.placeholders +
       ") ORDER BY l.id DESC");
   select.bind(1, expression);
-  int index = 2;
-  for (const auto type : types) select.bind(index++, to_string(type));
-  own.bind(select, index);
+  own.bind(select, shown.bind(select, 2));
   return opened.read(select);
 }
 
 AuditPage AuditIndex::list(const AuditFilter& filter, size_t limit) {
   OpenIndex opened(m_index_file, m_logs);
   Database& db = opened.db;
-  // The types the filter shows, as the log spells them.
-  std::vector<std::string> shown_types;
+  std::vector<AuditActionType> shown_types;
   for (const auto type : enum_values<AuditActionType>())
-    if (filter.shows(type)) shown_types.emplace_back(to_string(type));
-  std::string placeholders;
-  for (size_t i = 0; i < shown_types.size(); ++i) placeholders += i ? ", ?" : "?";
-  const auto own = sources();
+    if (filter.shows(type)) shown_types.push_back(type);
+  const auto shown = type_names(shown_types);
+  const auto own = own_sources(m_logs);
   auto bind_filter = [&](Statement& statement) {
-    int index = 1;
-    for (const auto& type : shown_types) statement.bind(index++, type);
-    statement.bind(index++, filter.since.value_or(""));
-    return own.bind(statement, index);
+    const int since = shown.bind(statement, 1);
+    statement.bind(since, filter.since.value_or(""));
+    return own.bind(statement, since + 1);
   };
 
   AuditPage page;
@@ -461,12 +473,12 @@ AuditPage AuditIndex::list(const AuditFilter& filter, size_t limit) {
   }
   if (filter.since) {
     // Entries of a shown type but older than --since are hidden too: count them by time.
-    auto older = db.prepare("SELECT count(*) FROM lines WHERE type IN (" + placeholders +
+    auto older = db.prepare("SELECT count(*) FROM lines WHERE type IN (" + shown.placeholders +
                             ") AND timestamp < ? AND source IN (" + own.placeholders + ")");
     bind_filter(older);
     if (older.step()) page.hidden += static_cast<size_t>(older.column_int(0));
   }
-  auto select = db.prepare("SELECT source, offset, length, entry_id FROM lines WHERE type IN (" + placeholders +
+  auto select = db.prepare("SELECT source, offset, length, entry_id FROM lines WHERE type IN (" + shown.placeholders +
                            ") AND timestamp >= ? AND source IN (" + own.placeholders +
                            ") ORDER BY timestamp DESC, id DESC LIMIT ?");
   select.bind(bind_filter(select), static_cast<int64_t>(limit));
@@ -477,7 +489,7 @@ AuditPage AuditIndex::list(const AuditFilter& filter, size_t limit) {
 std::optional<AuditEntry> AuditIndex::find(const std::string& id) {
   OpenIndex opened(m_index_file, m_logs);
   Database& db = opened.db;
-  const auto own = sources();
+  const auto own = own_sources(m_logs);
   auto select = db.prepare("SELECT source, offset, length, entry_id FROM lines WHERE entry_id = ? AND source IN (" +
                            own.placeholders + ") ORDER BY timestamp, id LIMIT 1");
   select.bind(1, id);
@@ -490,16 +502,12 @@ std::optional<AuditEntry> AuditIndex::find(const std::string& id) {
 std::vector<AuditEntry> AuditIndex::newest(const std::vector<AuditActionType>& types, size_t limit, int64_t& cursor) {
   OpenIndex opened(m_index_file, m_logs);
   Database& db = opened.db;
-  std::string placeholders;
-  for (size_t i = 0; i < types.size(); ++i) placeholders += i ? ", ?" : "?";
-  if (types.empty()) placeholders = "NULL";
-  const auto own = sources();
+  const auto shown = type_names(types);
+  const auto own = own_sources(m_logs);
   // `id < ?` alone, so that SQLite walks the rowids down from the cursor instead of scanning.
-  auto select = db.prepare("SELECT source, offset, length, entry_id, id FROM lines WHERE type IN (" + placeholders +
+  auto select = db.prepare("SELECT source, offset, length, entry_id, id FROM lines WHERE type IN (" + shown.placeholders +
                            ") AND source IN (" + own.placeholders + ") AND id < ? ORDER BY id DESC LIMIT ?");
-  int index = 1;
-  for (const auto type : types) select.bind(index++, to_string(type));
-  index = own.bind(select, index);
+  const int index = own.bind(select, shown.bind(select, 1));
   select.bind(index, cursor == 0 ? std::numeric_limits<int64_t>::max() : cursor);
   select.bind(index + 1, static_cast<int64_t>(limit));
   RowsRead read;

@@ -61,13 +61,6 @@ public:
   size_t refresh();
 
 private:
-  struct Sources {
-    std::vector<std::string> paths;  // the logs, resolved, as the rows name them
-    std::string placeholders;        // "?, ?" for `source IN (...)`
-    int bind(Statement& statement, int first) const;  // returns the next parameter index
-  };
-  Sources sources() const;
-
   std::filesystem::path m_index_file;
   std::vector<std::filesystem::path> m_logs;
 };
