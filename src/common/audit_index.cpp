@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstring>
 #include <limits>
 #include <map>
 #include <optional>
@@ -32,7 +33,7 @@ bool is_stop_word(const std::string& word) {
 
 // Bump kSchemaVersion with any change below: an index of another version is dropped and
 // rebuilt from the logs (it is only ever a cache of them).
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 const char* kSchema = R"(
 DROP TABLE IF EXISTS sources;
 DROP TABLE IF EXISTS entries;
@@ -40,12 +41,33 @@ DROP TABLE IF EXISTS lines;
 DROP TABLE IF EXISTS type_counts;
 CREATE TABLE sources(path TEXT PRIMARY KEY, inode INTEGER NOT NULL, indexed_bytes INTEGER NOT NULL, head BLOB NOT NULL);
 CREATE TABLE lines(id INTEGER PRIMARY KEY, source TEXT NOT NULL, offset INTEGER NOT NULL, length INTEGER NOT NULL,
-                   entry_id TEXT NOT NULL, timestamp TEXT NOT NULL, type TEXT NOT NULL);
+                   hash INTEGER NOT NULL, entry_id TEXT NOT NULL, timestamp TEXT NOT NULL, type TEXT NOT NULL,
+                   status TEXT NOT NULL, summary TEXT NOT NULL, prompt TEXT);
 CREATE INDEX lines_by_time ON lines(timestamp);
 CREATE INDEX lines_by_entry ON lines(entry_id);
 CREATE TABLE type_counts(source TEXT NOT NULL, type TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY(source, type));
-CREATE VIRTUAL TABLE entries USING fts5(text, tokenize = 'porter unicode61');
+CREATE VIRTUAL TABLE entries USING fts5(text, tokenize = 'porter unicode61', columnsize = 0);
 )";
+
+// What every query that returns entries selects of a row ("lines l"), in the order Row::read reads.
+constexpr const char* kRowColumns =
+    "l.source, l.offset, l.length, l.hash, l.id, l.entry_id, l.timestamp, l.type, l.status, l.summary, l.prompt";
+
+// A line's fingerprint, kept with its row: a line that no longer hashes to it is not the line the
+// row was made from. FNV-1a's step over 8-byte words (a list hashes 20 lines on every call), each
+// word's high bits folded down so that every byte reaches the whole hash.
+int64_t line_hash(std::string_view line) {
+  uint64_t hash = 14695981039346656037ull ^ line.size();
+  size_t i = 0;
+  for (; i + 8 <= line.size(); i += 8) {
+    uint64_t word;
+    std::memcpy(&word, line.data() + i, 8);
+    hash = (hash ^ word) * 1099511628211ull;
+    hash ^= hash >> 32;
+  }
+  for (; i < line.size(); ++i) hash = (hash ^ static_cast<unsigned char>(line[i])) * 1099511628211ull;
+  return static_cast<int64_t>(hash);
+}
 
 std::string searchable_text(const AuditEntry& entry) {
   std::string text = entry.id + " " + std::string(to_string(entry.action.type)) + " " + entry.summary;
@@ -103,7 +125,17 @@ struct LogState {
 // A line is indexed once it ends; a tail longer than this is read as if it held one.
 constexpr int64_t kTornTailBytes = 64 * 1024;
 
-LogState log_state(Database& db, const std::filesystem::path& log) {
+// What the index knows of a log: "sources", one statement for every log of one open.
+class KnownLogs {
+public:
+  explicit KnownLogs(Database& db) : m_query(db.prepare("SELECT inode, indexed_bytes, head FROM sources WHERE path = ?")) {}
+  LogState state(const std::filesystem::path& log);
+
+private:
+  Statement m_query;
+};
+
+LogState KnownLogs::state(const std::filesystem::path& log) {
   LogState state;
   state.source = resolve_path(log).string();
   state.exists = ::stat(log.c_str(), &state.st) == 0;
@@ -112,7 +144,7 @@ LogState log_state(Database& db, const std::filesystem::path& log) {
     if (!state.fd) throw_errno("cannot read audit log", log.string());
     state.head = read_head(state.fd.get());
   }
-  auto query = db.prepare("SELECT inode, indexed_bytes, head FROM sources WHERE path = ?");
+  auto& query = m_query;
   query.bind(1, state.source);
   if (query.step()) {
     state.known = true;
@@ -123,6 +155,7 @@ LogState log_state(Database& db, const std::filesystem::path& log) {
                            state.head.compare(0, known_head.size(), known_head) == 0;
     state.indexed = same_file ? query.column_int(1) : -1;
   }
+  query.reset();
   if (state.exists && state.indexed >= 0 && state.indexed < state.st.st_size &&
       state.st.st_size - state.indexed <= kTornTailBytes) {
     std::string tail(static_cast<size_t>(state.st.st_size - state.indexed), '\0');
@@ -165,7 +198,8 @@ size_t index_log(Database& db, const LogState& log, bool& more) {
   more = more || indexed + static_cast<int64_t>(chunk.size()) < log.st.st_size;
 
   auto insert_line = db.prepare(
-      "INSERT INTO lines(source, offset, length, entry_id, timestamp, type) VALUES (?, ?, ?, ?, ?, ?)");
+      "INSERT INTO lines(source, offset, length, hash, entry_id, timestamp, type, status, summary, prompt) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   auto insert_text = db.prepare("INSERT INTO entries(rowid, text) VALUES (?, ?)");
   std::map<std::string, int64_t, std::less<>> type_counts;
   size_t count = 0;
@@ -187,10 +221,14 @@ size_t index_log(Database& db, const LogState& log, bool& more) {
       insert_line.bind(1, source)
           .bind(2, indexed + static_cast<int64_t>(position))
           .bind(3, static_cast<int64_t>(line.size()))
-          .bind(4, entry.id)
-          .bind(5, entry.timestamp)
-          .bind(6, type)
-          .run();
+          .bind(4, line_hash(line))
+          .bind(5, entry.id)
+          .bind(6, entry.timestamp)
+          .bind(7, type)
+          .bind(8, to_string(entry.result.status))
+          .bind(9, entry.summary);
+      if (entry.origin.prompt) insert_line.bind(10, *entry.origin.prompt);
+      insert_line.run();
       insert_text.bind(1, db.last_insert_rowid()).bind(2, searchable_text(entry)).run();
       ++type_counts[type];
       ++count;
@@ -209,14 +247,29 @@ size_t index_log(Database& db, const LogState& log, bool& more) {
   return count;
 }
 
-std::optional<AuditEntry> read_entry_at(int fd, int64_t offset, int64_t length) {
-  std::string line(static_cast<size_t>(length), '\0');
-  if (::pread(fd, line.data(), line.size(), offset) != length) return std::nullopt;
+// A row of a query that selects kRowColumns, made into the Row a caller asked for from the
+// log's line, which has been checked to hash as it did when it was indexed. nullopt: the line is
+// not an entry this version reads.
+template <typename Row>
+std::optional<Row> row_from(const Statement& row, std::string_view line);
+
+template <>
+std::optional<AuditEntry> row_from<AuditEntry>(const Statement&, std::string_view line) {
   try {
     return AuditEntry::from_json(Json::parse(line));
   } catch (const std::exception&) {
     return std::nullopt;
   }
+}
+
+template <>
+std::optional<AuditSummary> row_from<AuditSummary>(const Statement& row, std::string_view) {
+  const auto type = enum_from_string<AuditActionType>(row.column_text(7));
+  const auto status = enum_from_string<AuditStatus>(row.column_text(8));
+  if (!type || !status) return std::nullopt;
+  AuditSummary summary{row.column_text(5), row.column_text(6), *type, *status, row.column_text(9), std::nullopt};
+  if (!row.column_is_null(10)) summary.prompt = row.column_text(10);
+  return summary;
 }
 
 // How far a query's rows went: how many there were, and the id of the last (column 4).
@@ -259,6 +312,23 @@ InList type_names(const std::vector<AuditActionType>& types) {
   return InList(std::move(names));
 }
 
+// "The row's type is one of `types`", as `type IN (...)` or, when shorter, as `type NOT IN (...)`
+// of the other types: a list of two or more values is a lookup table SQLite builds on every run,
+// and `audit list` shows every type but one.
+struct TypeCondition {
+  explicit TypeCondition(const std::vector<AuditActionType>& types) : values({}) {
+    std::vector<AuditActionType> others;
+    for (const auto type : enum_values<AuditActionType>())
+      if (std::find(types.begin(), types.end(), type) == types.end()) others.push_back(type);
+    const bool negated = others.size() < types.size();
+    values = type_names(negated ? others : types);
+    sql = negated && others.empty() ? "1" : std::string(negated ? "type NOT IN (" : "type IN (") + values.placeholders + ")";
+  }
+
+  InList values;
+  std::string sql;
+};
+
 // The index, opened up to date with `logs` and held in one read transaction, so that the
 // statements of one query see one state of it. "lines" has one row per entry (where it is, its id,
 // time and type), "entries" its searchable text under the same rowid, "type_counts" how many
@@ -282,7 +352,8 @@ public:
         db.exec(kSchema);
         db.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
       }
-      for (const auto& log : logs) count += index_log(db, log_state(db, log), more);
+      KnownLogs known(db);
+      for (const auto& log : logs) count += index_log(db, known.state(log), more);
       batch.commit();
     }
     if (indexed) *indexed = count;
@@ -305,11 +376,12 @@ public:
   OpenIndex(const OpenIndex&) = delete;
   OpenIndex& operator=(const OpenIndex&) = delete;
 
-  // The entries a query's rows (source, offset, length, entry_id[, id]) point at, in the rows'
-  // order. A line that no longer holds the entry its row names means its log was edited in place
-  // (its inode and first bytes kept): the query fails with Error, so that the caller reads the
-  // log itself, and the log is indexed again on the next use.
-  std::vector<AuditEntry> read(Statement& rows, RowsRead* read = nullptr);
+  // The entries a query's rows (kRowColumns) point at, in the rows' order. A line that no longer
+  // hashes as it did when it was indexed means its log was edited in place (its inode and first
+  // bytes kept): the query fails with Error, so that the caller reads the log itself, and the log
+  // is indexed again on the next use.
+  template <typename Row>
+  std::vector<Row> read(Statement& rows, RowsRead* read = nullptr);
 
   Database db;
 
@@ -320,7 +392,8 @@ private:
   }
   bool current(const std::vector<std::filesystem::path>& logs) {
     if (schema_version() != kSchemaVersion) return false;
-    return std::all_of(logs.begin(), logs.end(), [&](const auto& log) { return log_state(db, log).current(); });
+    KnownLogs known(db);
+    return std::all_of(logs.begin(), logs.end(), [&](const auto& log) { return known.state(log).current(); });
   }
 
   std::optional<Transaction> m_read;
@@ -328,6 +401,10 @@ private:
 };
 
 }  // namespace
+
+AuditSummary AuditSummary::of(const AuditEntry& entry) {
+  return AuditSummary{entry.id, entry.timestamp, entry.action.type, entry.result.status, entry.summary, entry.origin.prompt};
+}
 
 std::string audit_match_expression(const std::string& query) {
   auto terms = words(query);
@@ -378,8 +455,9 @@ size_t AuditIndex::refresh() {
 
 namespace {
 
-std::vector<AuditEntry> OpenIndex::read(Statement& rows, RowsRead* read) {
-  std::vector<AuditEntry> entries;
+template <typename Row>
+std::vector<Row> OpenIndex::read(Statement& rows, RowsRead* read) {
+  std::vector<Row> entries;
   std::map<std::string, Fd, std::less<>> logs;  // each log opened once
   while (rows.step()) {
     if (read) {
@@ -390,8 +468,12 @@ std::vector<AuditEntry> OpenIndex::read(Statement& rows, RowsRead* read) {
     auto log = logs.find(source);
     if (log == logs.end()) log = logs.emplace(source, Fd(::open(source.c_str(), O_RDONLY | O_CLOEXEC))).first;
     if (!log->second) throw_errno("cannot read audit log", source);
-    auto entry = read_entry_at(log->second.get(), rows.column_int(1), rows.column_int(2));
-    if (!entry || entry->id != rows.column_text(3)) {
+    std::string line(static_cast<size_t>(rows.column_int(2)), '\0');
+    const bool whole = ::pread(log->second.get(), line.data(), line.size(), rows.column_int(1)) ==
+                       static_cast<ssize_t>(line.size());
+    std::optional<Row> entry;
+    if (whole && line_hash(line) == rows.column_int(3)) entry = row_from<Row>(rows, line);
+    if (!entry) {
       m_stale.push_back(source);
       throw Error(Errc::failed, "the audit index does not match " + source +
                                     " (edited in place); it is read without the index and indexed again");
@@ -403,22 +485,25 @@ std::vector<AuditEntry> OpenIndex::read(Statement& rows, RowsRead* read) {
 
 }  // namespace
 
-std::vector<AuditEntry> AuditIndex::search(const std::string& query, size_t limit) {
+template <typename Row>
+std::vector<Row> AuditIndex::search(const std::string& query, size_t limit) {
   const std::string expression = audit_match_expression(query);
   if (expression.empty()) return {};
   OpenIndex opened(m_index_file, m_logs);
   Database& db = opened.db;
   const auto own = own_sources(m_logs);
   auto select = db.prepare(
-      "SELECT l.source, l.offset, l.length, l.entry_id FROM entries JOIN lines l ON l.id = entries.rowid "
+      std::string("SELECT ") + kRowColumns + " FROM entries JOIN lines l ON l.id = entries.rowid "
       "WHERE entries MATCH ? AND l.source IN (" + own.placeholders + ") ORDER BY entries.rowid DESC LIMIT ?");
   select.bind(1, expression);
   select.bind(own.bind(select, 2), static_cast<int64_t>(limit));
-  auto results = opened.read(select);
-  std::stable_sort(results.begin(), results.end(),
-                   [](const AuditEntry& a, const AuditEntry& b) { return a.timestamp > b.timestamp; });
+  auto results = opened.read<Row>(select);
+  std::stable_sort(results.begin(), results.end(), [](const Row& a, const Row& b) { return a.timestamp > b.timestamp; });
   return results;
 }
+
+template std::vector<AuditEntry> AuditIndex::search<AuditEntry>(const std::string&, size_t);
+template std::vector<AuditSummary> AuditIndex::search<AuditSummary>(const std::string&, size_t);
 
 std::optional<std::vector<AuditEntry>> AuditIndex::mentioning(const std::string& words,
                                                               const std::vector<AuditActionType>& types) {
@@ -435,29 +520,30 @@ std::optional<std::vector<AuditEntry>> AuditIndex::mentioning(const std::string&
   const auto shown = type_names(types);
   const auto own = own_sources(m_logs);
   auto select = opened.db.prepare(
-      "SELECT l.source, l.offset, l.length, l.entry_id FROM entries JOIN lines l ON l.id = entries.rowid "
+      std::string("SELECT ") + kRowColumns + " FROM entries JOIN lines l ON l.id = entries.rowid "
       "WHERE entries MATCH ? AND l.type IN (" + shown.placeholders + ") AND l.source IN (" + own.placeholders +
       ") ORDER BY l.id DESC");
   select.bind(1, expression);
   own.bind(select, shown.bind(select, 2));
-  return opened.read(select);
+  return opened.read<AuditEntry>(select);
 }
 
-AuditPage AuditIndex::list(const AuditFilter& filter, size_t limit) {
+template <typename Row>
+AuditPage<Row> AuditIndex::list(const AuditFilter& filter, size_t limit) {
   OpenIndex opened(m_index_file, m_logs);
   Database& db = opened.db;
   std::vector<AuditActionType> shown_types;
   for (const auto type : enum_values<AuditActionType>())
     if (filter.shows(type)) shown_types.push_back(type);
-  const auto shown = type_names(shown_types);
+  const TypeCondition shown(shown_types);
   const auto own = own_sources(m_logs);
   auto bind_filter = [&](Statement& statement) {
-    const int since = shown.bind(statement, 1);
+    const int since = shown.values.bind(statement, 1);
     statement.bind(since, filter.since.value_or(""));
     return own.bind(statement, since + 1);
   };
 
-  AuditPage page;
+  AuditPage<Row> page;
   {
     auto counts = db.prepare("SELECT type, sum(n) FROM type_counts WHERE source IN (" + own.placeholders + ") GROUP BY type");
     own.bind(counts, 1);
@@ -473,28 +559,30 @@ AuditPage AuditIndex::list(const AuditFilter& filter, size_t limit) {
   }
   if (filter.since) {
     // Entries of a shown type but older than --since are hidden too: count them by time.
-    auto older = db.prepare("SELECT count(*) FROM lines WHERE type IN (" + shown.placeholders +
-                            ") AND timestamp < ? AND source IN (" + own.placeholders + ")");
+    auto older = db.prepare("SELECT count(*) FROM lines WHERE " + shown.sql + " AND timestamp < ? AND source IN (" +
+                            own.placeholders + ")");
     bind_filter(older);
     if (older.step()) page.hidden += static_cast<size_t>(older.column_int(0));
   }
-  auto select = db.prepare("SELECT source, offset, length, entry_id FROM lines WHERE type IN (" + shown.placeholders +
-                           ") AND timestamp >= ? AND source IN (" + own.placeholders +
-                           ") ORDER BY timestamp DESC, id DESC LIMIT ?");
+  auto select = db.prepare(std::string("SELECT ") + kRowColumns + " FROM lines l WHERE " + shown.sql +
+                           " AND timestamp >= ? AND source IN (" + own.placeholders + ") ORDER BY timestamp DESC, id DESC LIMIT ?");
   select.bind(bind_filter(select), static_cast<int64_t>(limit));
-  page.entries = opened.read(select);
+  page.entries = opened.read<Row>(select);
   return page;
 }
+
+template AuditPage<AuditEntry> AuditIndex::list<AuditEntry>(const AuditFilter&, size_t);
+template AuditPage<AuditSummary> AuditIndex::list<AuditSummary>(const AuditFilter&, size_t);
 
 std::optional<AuditEntry> AuditIndex::find(const std::string& id) {
   OpenIndex opened(m_index_file, m_logs);
   Database& db = opened.db;
   const auto own = own_sources(m_logs);
-  auto select = db.prepare("SELECT source, offset, length, entry_id FROM lines WHERE entry_id = ? AND source IN (" +
+  auto select = db.prepare(std::string("SELECT ") + kRowColumns + " FROM lines l WHERE entry_id = ? AND source IN (" +
                            own.placeholders + ") ORDER BY timestamp, id LIMIT 1");
   select.bind(1, id);
   own.bind(select, 2);
-  auto entries = opened.read(select);
+  auto entries = opened.read<AuditEntry>(select);
   if (entries.empty()) return std::nullopt;
   return std::move(entries.front());
 }
@@ -505,13 +593,13 @@ std::vector<AuditEntry> AuditIndex::newest(const std::vector<AuditActionType>& t
   const auto shown = type_names(types);
   const auto own = own_sources(m_logs);
   // `id < ?` alone, so that SQLite walks the rowids down from the cursor instead of scanning.
-  auto select = db.prepare("SELECT source, offset, length, entry_id, id FROM lines WHERE type IN (" + shown.placeholders +
+  auto select = db.prepare(std::string("SELECT ") + kRowColumns + " FROM lines l WHERE type IN (" + shown.placeholders +
                            ") AND source IN (" + own.placeholders + ") AND id < ? ORDER BY id DESC LIMIT ?");
   const int index = own.bind(select, shown.bind(select, 1));
   select.bind(index, cursor == 0 ? std::numeric_limits<int64_t>::max() : cursor);
   select.bind(index + 1, static_cast<int64_t>(limit));
   RowsRead read;
-  auto entries = opened.read(select, &read);
+  auto entries = opened.read<AuditEntry>(select, &read);
   cursor = read.count < limit ? 0 : read.last_id;
   return entries;
 }

@@ -4,8 +4,11 @@
 // `audit list`, and an entry by id, at a cost that does not grow with the logs.
 //
 // The JSONL files stay the source of truth: the index holds where each entry is (log, offset,
-// length), its id, time and type, how many entries of each type a log has, and the searchable
-// text (SQLite FTS5, porter stemming); the entries returned are read from the logs. The index
+// length, and a hash of its line), its id, time and type, what a list shows of it (AuditSummary),
+// how many entries of each type a log has, and the searchable text (SQLite FTS5, porter
+// stemming). Every entry returned is checked against its line in the log: a whole entry is parsed
+// from it, a summary's line must hash to what was indexed. A line that does not (a log edited in
+// place) fails the query with Error, so the caller reads the log, and the log is indexed again. The index
 // (in the state dir) remembers how many bytes of each log it has read and the file's inode; each
 // search first indexes the lines appended since, and rebuilds a log's rows from scratch when
 // the file was replaced or shrank. Deleting the index is always safe.
@@ -28,12 +31,29 @@
 
 namespace agntos {
 
-// One page of `audit list`: the newest entries the filter shows, and what it leaves out.
+// What a list shows of an entry on its line (`audit list`, `audit search`). The index keeps these
+// fields beside where the entry is, so a list parses no JSON; the log's line is still read, and
+// must be the line the fields were taken from (see AuditIndex).
+struct AuditSummary {
+  std::string id;
+  std::string timestamp;
+  AuditActionType type = AuditActionType::generic;
+  AuditStatus status = AuditStatus::success;
+  std::string summary;
+  std::optional<std::string> prompt;
+
+  static AuditSummary of(const AuditEntry& entry);
+  bool operator==(const AuditSummary&) const = default;
+};
+
+// One page of `audit list`: the newest entries the filter shows, and what it leaves out. `Row` is
+// AuditEntry (the entries whole) or AuditSummary (what a list line shows).
+template <typename Row>
 struct AuditPage {
-  std::vector<AuditEntry> entries;  // newest first, at most the limit
-  size_t total = 0;                 // entries in the logs
-  size_t hidden = 0;                // entries the filter does not show
-  size_t generic_hidden = 0;        // of which Generic ones
+  std::vector<Row> entries;   // newest first, at most the limit
+  size_t total = 0;           // entries in the logs
+  size_t hidden = 0;          // entries the filter does not show
+  size_t generic_hidden = 0;  // of which Generic ones
 };
 
 class AuditIndex {
@@ -41,9 +61,12 @@ public:
   // `index_file` empty: an in-memory index, rebuilt on each use (when the state dir is unusable).
   AuditIndex(std::filesystem::path index_file, std::vector<std::filesystem::path> logs);
 
-  std::vector<AuditEntry> search(const std::string& query, size_t limit);
+  // `Row`: AuditEntry or AuditSummary, as for list.
+  template <typename Row = AuditEntry>
+  std::vector<Row> search(const std::string& query, size_t limit);
   // The newest `limit` entries `filter` shows (by timestamp; on a tie, the later in its log first).
-  AuditPage list(const AuditFilter& filter, size_t limit);
+  template <typename Row = AuditEntry>
+  AuditPage<Row> list(const AuditFilter& filter, size_t limit);
   // The entry with this id (the oldest, should two logs hold one id).
   std::optional<AuditEntry> find(const std::string& id);
   // A page of the entries of `types`, newest written first: at most `limit` of those written

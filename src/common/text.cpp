@@ -319,15 +319,18 @@ const char* invisible_character_name(char32_t c) {
 std::string visible_text(std::string_view text) {
   std::string out;
   out.reserve(text.size());
+  const auto as_is = [](unsigned char byte) { return (byte >= 0x20 && byte < 0x7F) || byte == '\n' || byte == '\t'; };
   for (size_t i = 0; i < text.size();) {
+    // Most text is printable ASCII: a run of it is copied at once.
+    size_t run = i;
+    while (run < text.size() && as_is(static_cast<unsigned char>(text[run]))) ++run;
+    out.append(text, i, run - i);
+    if (run == text.size()) break;
+    i = run;
     const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte < 0x80) {
-      if (byte == '\n' || byte == '\t' || (byte >= 0x20 && byte < 0x7F)) {
-        out += static_cast<char>(byte);
-      } else {
-        out += '^';
-        out += static_cast<char>(byte == 0x7F ? '?' : byte + 0x40);  // ESC -> ^[, CR -> ^M
-      }
+    if (byte < 0x80) {  // a control character
+      out += '^';
+      out += static_cast<char>(byte == 0x7F ? '?' : byte + 0x40);  // ESC -> ^[, CR -> ^M
       ++i;
       continue;
     }

@@ -30,12 +30,12 @@ auto with_audit_index(const agntos::Paths& paths, Use use) {
   }
 }
 
-std::string one_line(const agntos::AuditEntry& entry) {
-  std::string line = entry.timestamp.substr(0, 19) + "  " + entry.id + "  " + std::string(agntos::to_string(entry.action.type));
+std::string one_line(const agntos::AuditSummary& entry) {
+  std::string line = entry.timestamp.substr(0, 19) + "  " + entry.id + "  " + std::string(agntos::to_string(entry.type));
   line += std::string(line.size() < 48 ? 48 - line.size() : 1, ' ');
-  const std::string status(agntos::to_string(entry.result.status));
-  line += (entry.result.status == agntos::AuditStatus::success ? "" : "[" + status + "] ") + entry.summary;
-  if (entry.origin.prompt) line += "\n      prompt: \"" + *entry.origin.prompt + "\"";
+  const std::string status(agntos::to_string(entry.status));
+  line += (entry.status == agntos::AuditStatus::success ? "" : "[" + status + "] ") + entry.summary;
+  if (entry.prompt) line += "\n      prompt: \"" + *entry.prompt + "\"";
   return line;
 }
 
@@ -64,15 +64,16 @@ std::string details(const agntos::AuditEntry& entry) {
   return text;
 }
 
-// The entries as JSON or as text, whichever is printed: a list is the audit command's hot path.
-Output list_output(const Invocation& inv, const std::vector<agntos::AuditEntry>& entries, const std::string& empty_text) {
+// The entries whole as JSON, or their lines as text: a list is the audit command's hot path, so
+// the text form asks the index only for what a line shows (AuditSummary), which parses no JSON.
+Output list_output(const std::vector<agntos::AuditEntry>& entries) {
+  Json list = Json::array();
+  for (const auto& entry : entries) list.push_back(entry.to_json());
+  return Output{Json{{"entries", std::move(list)}, {"count", entries.size()}}, {}, 0};
+}
+
+Output list_output(const std::vector<agntos::AuditSummary>& entries, const std::string& empty_text) {
   Output output;
-  if (inv.json()) {
-    Json list = Json::array();
-    for (const auto& entry : entries) list.push_back(entry.to_json());
-    output.json = Json{{"entries", std::move(list)}, {"count", entries.size()}};
-    return output;
-  }
   for (const auto& entry : entries) output.text += one_line(entry) + "\n";
   if (entries.empty()) output.text = empty_text;
   return output;
@@ -142,8 +143,11 @@ Output run_audit(Invocation& inv) {
   if (action == "search") {
     if (query.empty()) query = agntos::join(rest, " ");
     if (agntos::trim(query).empty()) throw agntos::Error(agntos::Errc::usage, "usage: agntctl audit search <words>");
-    auto output = list_output(inv, with_audit_index(paths, [&](agntos::AuditIndex& index) { return index.search(query, limit); }), "no audit entry matches \"" + query + "\"\n");
-    if (inv.json()) output.json["query"] = query;
+    if (!inv.json())
+      return list_output(with_audit_index(paths, [&](agntos::AuditIndex& index) { return index.search<agntos::AuditSummary>(query, limit); }),
+                         "no audit entry matches \"" + query + "\"\n");
+    auto output = list_output(with_audit_index(paths, [&](agntos::AuditIndex& index) { return index.search(query, limit); }));
+    output.json["query"] = query;
     return output;
   }
   if (!rest.empty()) throw agntos::Error(agntos::Errc::usage, "audit list takes no arguments (did you mean 'audit search'?)");
@@ -151,15 +155,17 @@ Output run_audit(Invocation& inv) {
   filter.types = agntos::parse_audit_types(type_words);
   filter.include_generic = all;
   if (!since_text.empty()) filter.since = agntos::parse_audit_since(since_text, std::chrono::system_clock::now());
-  const auto page = with_audit_index(paths, [&](agntos::AuditIndex& index) { return index.list(filter, limit); });
-  auto output = list_output(inv, page.entries, page.total == 0 ? "the audit log is empty\n" : "no audit entry matches\n");
   if (inv.json()) {
+    const auto page = with_audit_index(paths, [&](agntos::AuditIndex& index) { return index.list(filter, limit); });
+    auto output = list_output(page.entries);
     Json types = Json::array();
     for (const auto type : filter.types) types.push_back(agntos::to_string(type));
     output.json["filter"] = Json{{"types", types}, {"all", all}, {"since", agntos::json_or_null(filter.since)}};
     output.json["hidden"] = page.hidden;
     return output;
   }
+  const auto page = with_audit_index(paths, [&](agntos::AuditIndex& index) { return index.list<agntos::AuditSummary>(filter, limit); });
+  auto output = list_output(page.entries, page.total == 0 ? "the audit log is empty\n" : "no audit entry matches\n");
   // The default view leaves out the user-level tools' entries: say so, and how to see them.
   if (filter.types.empty() && !all && page.generic_hidden)
     output.text += "(" + std::to_string(page.generic_hidden) + " Generic entries of write_file, edit_file and run_bash not "

@@ -107,10 +107,10 @@ namespace agntos {
 namespace {
 
 // What `audit list` showed before it had an index: every entry of both logs, read and filtered.
-AuditPage list_by_reading(const std::vector<std::filesystem::path>& logs, const AuditFilter& filter, size_t limit) {
+AuditPage<AuditEntry> list_by_reading(const std::vector<std::filesystem::path>& logs, const AuditFilter& filter, size_t limit) {
   auto entries = read_audit_logs(logs);
   std::reverse(entries.begin(), entries.end());
-  AuditPage page;
+  AuditPage<AuditEntry> page;
   page.total = entries.size();
   for (auto& entry : entries) {
     if (!filter.matches(entry)) {
@@ -123,7 +123,7 @@ AuditPage list_by_reading(const std::vector<std::filesystem::path>& logs, const 
   return page;
 }
 
-std::vector<std::string> ids(const AuditPage& page) {
+std::vector<std::string> ids(const AuditPage<AuditEntry>& page) {
   std::vector<std::string> result;
   for (const auto& entry : page.entries) result.push_back(entry.id);
   return result;
@@ -160,6 +160,10 @@ TEST(AuditIndex, ListAnswersWhatReadingEveryEntryAnswers) {
         EXPECT_EQ(page.total, expected.total) << when;
         EXPECT_EQ(page.hidden, expected.hidden) << when;
         EXPECT_EQ(page.generic_hidden, expected.generic_hidden) << when;
+        // What a list line shows comes from the index's own columns, and is what the entry says.
+        std::vector<AuditSummary> summaries;
+        for (const auto& entry : expected.entries) summaries.push_back(AuditSummary::of(entry));
+        EXPECT_EQ(index.list<AuditSummary>(filter, limit).entries, summaries) << when;
       }
     }
   };
@@ -282,6 +286,37 @@ TEST(AuditIndex, ALogEditedInPlaceIsIndexedAgain) {
   ASSERT_EQ(entries.size(), 4u);
   EXPECT_EQ(entries[2].origin.prompt.value_or(""), "[redacted]");
   EXPECT_EQ(entries[1].id, third.id);
+}
+
+// A list line's fields come from the index, but only while the log's line is the one they were
+// taken from: a prompt redacted in place to the same length (the same inode, size and first bytes,
+// so the index has no other sign of it) is never shown as it was.
+TEST(AuditIndex, ASummaryIsShownOnlyFromTheLineItWasTakenFrom) {
+  testing::TempDir dir;
+  const auto path = dir / "audit.jsonl";
+  AuditLog log(path);
+  log.append(apply_entry("htop", "first"));
+  const auto second = apply_entry("btop", "my password is hunter2");
+  log.append(second);
+  AuditIndex index(dir / "index.db", {path});
+  ASSERT_EQ(index.list<AuditSummary>(AuditFilter{}, 10).entries.at(0).prompt, "my password is hunter2");
+  ASSERT_EQ(index.search<AuditSummary>("btop", 10).size(), 1u);
+  auto text = read_file(path);
+  const auto at = text.find("hunter2");
+  ASSERT_GT(at, 128u);
+  text.replace(at, 7, "*******");
+  {
+    std::fstream out(path, std::ios::in | std::ios::out | std::ios::binary);  // in place: same inode, same size
+    out << text;
+  }
+  // The query that meets the line fails (its caller reads the log), and the next one shows it as it is.
+  EXPECT_THROW(index.list<AuditSummary>(AuditFilter{}, 10), Error);
+  const auto page = index.list<AuditSummary>(AuditFilter{}, 10);
+  ASSERT_EQ(page.entries.size(), 2u);
+  EXPECT_EQ(page.entries[0].id, second.id);
+  EXPECT_EQ(page.entries[0].prompt, "my password is *******");
+  EXPECT_EQ(index.search<AuditSummary>("hunter2", 10).size(), 0u);
+  EXPECT_EQ(index.search<AuditSummary>("btop", 10).at(0).prompt, "my password is *******");
 }
 
 // A last line not yet ended (an append under way, a full disk) waits, and does not make every
