@@ -125,19 +125,27 @@ struct LogState {
 // A line is indexed once it ends; a tail longer than this is read as if it held one.
 constexpr int64_t kTornTailBytes = 64 * 1024;
 
+// A log as a caller names it, and as the index's rows name it (resolved once per query).
+struct Log {
+  explicit Log(std::filesystem::path log) : path(std::move(log)), source(resolve_path(path).string()) {}
+  std::filesystem::path path;
+  std::string source;
+};
+
 // What the index knows of a log: "sources", one statement for every log of one open.
 class KnownLogs {
 public:
   explicit KnownLogs(Database& db) : m_query(db.prepare("SELECT inode, indexed_bytes, head FROM sources WHERE path = ?")) {}
-  LogState state(const std::filesystem::path& log);
+  LogState state(const Log& log);
 
 private:
   Statement m_query;
 };
 
-LogState KnownLogs::state(const std::filesystem::path& log) {
+LogState KnownLogs::state(const Log& named) {
+  const auto& log = named.path;
   LogState state;
-  state.source = resolve_path(log).string();
+  state.source = named.source;
   state.exists = ::stat(log.c_str(), &state.st) == 0;
   if (state.exists) {
     state.fd = Fd(::open(log.c_str(), O_RDONLY | O_CLOEXEC));
@@ -296,12 +304,10 @@ struct InList {
 
 // The index file can hold the rows of logs other config dirs used with the same state dir; every
 // query reads only the rows of this index's own logs (resolved, as the rows name them).
-InList own_sources(const std::vector<std::filesystem::path>& logs) {
+InList own_sources(const std::vector<Log>& logs) {
   std::vector<std::string> paths;
-  for (const auto& log : logs) {
-    const std::string path = resolve_path(log).string();
-    if (std::find(paths.begin(), paths.end(), path) == paths.end()) paths.push_back(path);
-  }
+  for (const auto& log : logs)
+    if (std::find(paths.begin(), paths.end(), log.source) == paths.end()) paths.push_back(log.source);
   return InList(std::move(paths));
 }
 
@@ -337,11 +343,14 @@ struct TypeCondition {
 class OpenIndex {
 public:
   // `indexed`, when given, receives the number of entries indexed now.
-  OpenIndex(const std::filesystem::path& file, const std::vector<std::filesystem::path>& logs, size_t* indexed = nullptr)
-      : db(file.empty() ? ":memory:" : file.string(), Journal::rollback) {
+  OpenIndex(const std::filesystem::path& file, const std::vector<std::filesystem::path>& log_paths,
+            size_t* indexed = nullptr)
+      : db(file.empty() ? ":memory:" : file.string(), Journal::rollback),
+        m_logs(log_paths.begin(), log_paths.end()),
+        m_own(own_sources(m_logs)) {
     if (indexed) *indexed = 0;
     m_read.emplace(db, Access::read);
-    if (current(logs)) return;
+    if (current()) return;
     m_read.reset();
     size_t count = 0;
     bool more = true;
@@ -353,7 +362,7 @@ public:
         db.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
       }
       KnownLogs known(db);
-      for (const auto& log : logs) count += index_log(db, known.state(log), more);
+      for (const auto& log : m_logs) count += index_log(db, known.state(log), more);
       batch.commit();
     }
     if (indexed) *indexed = count;
@@ -382,6 +391,8 @@ public:
   // is indexed again on the next use.
   template <typename Row>
   std::vector<Row> read(Statement& rows, RowsRead* read = nullptr);
+  // The sources of this index's own logs, for `source IN (...)`.
+  const InList& own() const { return m_own; }
 
   Database db;
 
@@ -390,12 +401,14 @@ private:
     auto statement = db.prepare("PRAGMA user_version");
     return statement.step() ? statement.column_int(0) : 0;
   }
-  bool current(const std::vector<std::filesystem::path>& logs) {
+  bool current() {
     if (schema_version() != kSchemaVersion) return false;
     KnownLogs known(db);
-    return std::all_of(logs.begin(), logs.end(), [&](const auto& log) { return known.state(log).current(); });
+    return std::all_of(m_logs.begin(), m_logs.end(), [&](const Log& log) { return known.state(log).current(); });
   }
 
+  const std::vector<Log> m_logs;
+  const InList m_own;
   std::optional<Transaction> m_read;
   std::vector<std::string> m_stale;  // logs found edited in place
 };
@@ -441,7 +454,7 @@ AuditIndex state_audit_index(const Paths& paths, std::vector<std::filesystem::pa
 
 size_t AuditIndex::count() {
   OpenIndex opened(m_index_file, m_logs);
-  const auto own = own_sources(m_logs);
+  const auto& own = opened.own();
   auto counts = opened.db.prepare("SELECT sum(n) FROM type_counts WHERE source IN (" + own.placeholders + ")");
   own.bind(counts, 1);
   return counts.step() ? static_cast<size_t>(counts.column_int(0)) : 0;
@@ -491,7 +504,7 @@ std::vector<Row> AuditIndex::search(const std::string& query, size_t limit) {
   if (expression.empty()) return {};
   OpenIndex opened(m_index_file, m_logs);
   Database& db = opened.db;
-  const auto own = own_sources(m_logs);
+  const auto& own = opened.own();
   auto select = db.prepare(
       std::string("SELECT ") + kRowColumns + " FROM entries JOIN lines l ON l.id = entries.rowid "
       "WHERE entries MATCH ? AND l.source IN (" + own.placeholders + ") ORDER BY entries.rowid DESC LIMIT ?");
@@ -518,7 +531,7 @@ std::optional<std::vector<AuditEntry>> AuditIndex::mentioning(const std::string&
   if (expression.empty() || types.empty()) return std::nullopt;
   OpenIndex opened(m_index_file, m_logs);
   const auto shown = type_names(types);
-  const auto own = own_sources(m_logs);
+  const auto& own = opened.own();
   auto select = opened.db.prepare(
       std::string("SELECT ") + kRowColumns + " FROM entries JOIN lines l ON l.id = entries.rowid "
       "WHERE entries MATCH ? AND l.type IN (" + shown.placeholders + ") AND l.source IN (" + own.placeholders +
@@ -536,7 +549,7 @@ AuditPage<Row> AuditIndex::list(const AuditFilter& filter, size_t limit) {
   for (const auto type : enum_values<AuditActionType>())
     if (filter.shows(type)) shown_types.push_back(type);
   const TypeCondition shown(shown_types);
-  const auto own = own_sources(m_logs);
+  const auto& own = opened.own();
   auto bind_filter = [&](Statement& statement) {
     const int since = shown.values.bind(statement, 1);
     statement.bind(since, filter.since.value_or(""));
@@ -545,7 +558,7 @@ AuditPage<Row> AuditIndex::list(const AuditFilter& filter, size_t limit) {
 
   AuditPage<Row> page;
   {
-    auto counts = db.prepare("SELECT type, sum(n) FROM type_counts WHERE source IN (" + own.placeholders + ") GROUP BY type");
+    auto counts = db.prepare("SELECT type, n FROM type_counts WHERE source IN (" + own.placeholders + ")");
     own.bind(counts, 1);
     while (counts.step()) {
       const auto n = static_cast<size_t>(counts.column_int(1));
@@ -577,7 +590,7 @@ template AuditPage<AuditSummary> AuditIndex::list<AuditSummary>(const AuditFilte
 std::optional<AuditEntry> AuditIndex::find(const std::string& id) {
   OpenIndex opened(m_index_file, m_logs);
   Database& db = opened.db;
-  const auto own = own_sources(m_logs);
+  const auto& own = opened.own();
   auto select = db.prepare(std::string("SELECT ") + kRowColumns + " FROM lines l WHERE entry_id = ? AND source IN (" +
                            own.placeholders + ") ORDER BY timestamp, id LIMIT 1");
   select.bind(1, id);
@@ -591,7 +604,7 @@ std::vector<AuditEntry> AuditIndex::newest(const std::vector<AuditActionType>& t
   OpenIndex opened(m_index_file, m_logs);
   Database& db = opened.db;
   const auto shown = type_names(types);
-  const auto own = own_sources(m_logs);
+  const auto& own = opened.own();
   // `id < ?` alone, so that SQLite walks the rowids down from the cursor instead of scanning.
   auto select = db.prepare(std::string("SELECT ") + kRowColumns + " FROM lines l WHERE type IN (" + shown.placeholders +
                            ") AND source IN (" + own.placeholders + ") AND id < ? ORDER BY id DESC LIMIT ?");

@@ -30,13 +30,16 @@ auto with_audit_index(const agntos::Paths& paths, Use use) {
   }
 }
 
-std::string one_line(const agntos::AuditSummary& entry) {
-  std::string line = entry.timestamp.substr(0, 19) + "  " + entry.id + "  " + std::string(agntos::to_string(entry.type));
-  line += std::string(line.size() < 48 ? 48 - line.size() : 1, ' ');
-  const std::string status(agntos::to_string(entry.status));
-  line += (entry.status == agntos::AuditStatus::success ? "" : "[" + status + "] ") + entry.summary;
-  if (entry.prompt) line += "\n      prompt: \"" + *entry.prompt + "\"";
-  return line;
+// Appends the entry's line (and its prompt's) to `text`.
+void append_line(std::string& text, const agntos::AuditSummary& entry) {
+  const size_t start = text.size();
+  text.append(entry.timestamp, 0, 19).append("  ").append(entry.id).append("  ").append(agntos::to_string(entry.type));
+  const size_t width = text.size() - start;
+  text.append(width < 48 ? 48 - width : 1, ' ');
+  if (entry.status != agntos::AuditStatus::success) text.append("[").append(agntos::to_string(entry.status)).append("] ");
+  text.append(entry.summary);
+  if (entry.prompt) text.append("\n      prompt: \"").append(*entry.prompt).append("\"");
+  text += '\n';
 }
 
 std::string details(const agntos::AuditEntry& entry) {
@@ -74,7 +77,7 @@ Output list_output(const std::vector<agntos::AuditEntry>& entries) {
 
 Output list_output(const std::vector<agntos::AuditSummary>& entries, const std::string& empty_text) {
   Output output;
-  for (const auto& entry : entries) output.text += one_line(entry) + "\n";
+  for (const auto& entry : entries) append_line(output.text, entry);
   if (entries.empty()) output.text = empty_text;
   return output;
 }

@@ -36,29 +36,30 @@ struct CpuinfoFields {
 
 CpuinfoFields parse_cpuinfo_fields(std::string_view text) {
   CpuinfoFields result;
-  std::map<std::string, std::string> first;  // first value of every key in the file
-  std::set<std::pair<std::string, std::string>> core_ids;
-  std::set<std::string> packages;
-  std::string package;
+  // Views into `text`.
+  std::map<std::string_view, std::string_view> first;  // first value of every key in the file
+  std::set<std::pair<std::string_view, std::string_view>> core_ids;
+  std::set<std::string_view> packages;
+  std::string_view package;
   int threads = 0;
-  for (const auto& line : split_lines(text)) {
+  for_each_line(text, [&](std::string_view line) {
     const auto pair = colon_pair(line);
-    if (!pair) continue;
-    const auto& [key, value] = *pair;
+    if (!pair) return;
+    const auto [key, value] = *pair;
     first.try_emplace(key, value);
     if (key == "processor" && all_digits(value)) {
       ++threads;
-      package.clear();
+      package = {};
     } else if (key == "physical id") {
       package = value;
       packages.insert(value);
     } else if (key == "core id") {
       core_ids.emplace(package, value);
     }
-  }
+  });
   auto get = [&](const char* key) -> std::string {
     const auto it = first.find(key);
-    return it == first.end() ? std::string() : it->second;
+    return it == first.end() ? std::string() : std::string(it->second);
   };
   CpuInfo& info = result.info;
   for (const char* key : {"model name", "cpu model", "Model", "Hardware", "Processor", "cpu", "uarch"}) {
@@ -146,7 +147,8 @@ CpuInfo read_cpu_info(const fs::path& root, CpuDetail detail) {
 }
 
 std::optional<LoadAverage> parse_loadavg(std::string_view text) {
-  const auto parts = fields(trim(text));
+  const std::string trimmed = trim(text);
+  const auto parts = fields(trimmed);
   if (parts.size() < 3) return std::nullopt;
   const auto one = to_number<double>(parts[0]);
   const auto five = to_number<double>(parts[1]);
@@ -155,9 +157,9 @@ std::optional<LoadAverage> parse_loadavg(std::string_view text) {
   LoadAverage load{*one, *five, *fifteen, 0, 0};
   if (parts.size() >= 4) {
     const auto slash = parts[3].find('/');
-    if (slash != std::string::npos) {
-      load.running = to_number<long>(std::string_view(parts[3]).substr(0, slash)).value_or(0);
-      load.total = to_number<long>(std::string_view(parts[3]).substr(slash + 1)).value_or(0);
+    if (slash != std::string_view::npos) {
+      load.running = to_number<long>(parts[3].substr(0, slash)).value_or(0);
+      load.total = to_number<long>(parts[3].substr(slash + 1)).value_or(0);
     }
   }
   return load;
@@ -178,7 +180,7 @@ std::string short_cpu_model(std::string_view model) {
   }
   std::vector<std::string> kept;
   for (const auto& word : fields(text))
-    if (word != "CPU" && word != "Processor" && word != "processor") kept.push_back(word);
+    if (word != "CPU" && word != "Processor" && word != "processor") kept.emplace_back(word);
   return join(kept, " ");
 }
 

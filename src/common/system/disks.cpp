@@ -38,15 +38,15 @@ std::string decode_mount_escapes(std::string_view text) {
 
 std::vector<Mount> parse_mounts(std::string_view text) {
   std::vector<Mount> mounts;
-  for (const auto& line : split_lines(text)) {
+  for_each_line(text, [&](std::string_view line) {
     const auto parts = fields(line);
-    if (parts.size() < 3) continue;
-    Mount mount{decode_mount_escapes(parts[0]), decode_mount_escapes(parts[1]), parts[2], false};
+    if (parts.size() < 3) return;
+    Mount mount{decode_mount_escapes(parts[0]), decode_mount_escapes(parts[1]), std::string(parts[2]), false};
     if (parts.size() > 3)
       for (const auto& option : split(parts[3], ','))
         if (option == "ro") mount.read_only = true;
     mounts.push_back(std::move(mount));
-  }
+  });
   return mounts;
 }
 

@@ -48,8 +48,9 @@ fs::path under(const fs::path& root, std::string_view absolute) {
   return root / fs::path(absolute).relative_path();
 }
 
-std::vector<std::string> fields(std::string_view line) {
-  std::vector<std::string> result;
+std::vector<std::string_view> fields(std::string_view line) {
+  std::vector<std::string_view> result;
+  result.reserve(8);  // a line of /proc/mounts has 6
   size_t i = 0;
   while (i < line.size()) {
     while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
@@ -61,10 +62,16 @@ std::vector<std::string> fields(std::string_view line) {
 }
 
 // "key : value" of /proc/cpuinfo.
-std::optional<std::pair<std::string, std::string>> colon_pair(std::string_view line) {
+std::optional<std::pair<std::string_view, std::string_view>> colon_pair(std::string_view line) {
   const auto colon = line.find(':');
   if (colon == std::string_view::npos) return std::nullopt;
-  return std::pair{trim(line.substr(0, colon)), trim(line.substr(colon + 1))};
+  const auto trimmed = [](std::string_view text) {
+    constexpr std::string_view kSpace = " \t\r\n\f\v";
+    const auto first = text.find_first_not_of(kSpace);
+    if (first == std::string_view::npos) return std::string_view();
+    return text.substr(first, text.find_last_not_of(kSpace) - first + 1);
+  };
+  return std::pair{trimmed(line.substr(0, colon)), trimmed(line.substr(colon + 1))};
 }
 
 }  // namespace agntos::facts

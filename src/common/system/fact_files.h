@@ -48,9 +48,22 @@ std::optional<Number> to_number(std::string_view text, int base = 10) {
   return value;
 }
 
-// The words of a line separated by spaces and tabs.
-std::vector<std::string> fields(std::string_view line);
-// "key : value" (cpuinfo, meminfo), both sides trimmed; nullopt without a colon.
-std::optional<std::pair<std::string, std::string>> colon_pair(std::string_view line);
+// Calls `each` with every line of `text` without its newline (a view into `text`), as
+// split_lines would give them: the readers run on every `agntctl inspect`, and take a file
+// apart without copying it line by line.
+template <typename Each>
+void for_each_line(std::string_view text, Each&& each) {
+  while (!text.empty()) {
+    const size_t end = text.find('\n');
+    each(text.substr(0, end));
+    if (end == std::string_view::npos) break;
+    text.remove_prefix(end + 1);
+  }
+}
+
+// The words of a line separated by spaces and tabs (views into `line`).
+std::vector<std::string_view> fields(std::string_view line);
+// "key : value" (cpuinfo, meminfo), both sides trimmed (views into `line`); nullopt without a colon.
+std::optional<std::pair<std::string_view, std::string_view>> colon_pair(std::string_view line);
 
 }  // namespace agntos::facts

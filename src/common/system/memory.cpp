@@ -11,15 +11,15 @@ using namespace facts;
 MemoryInfo parse_meminfo(std::string_view text) {
   MemoryInfo memory;
   bool have_available = false;
-  for (const auto& line : split_lines(text)) {
+  for_each_line(text, [&](std::string_view line) {
     const auto pair = colon_pair(line);
-    if (!pair) continue;
+    if (!pair) return;
     const auto parts = fields(pair->second);
-    if (parts.empty()) continue;
+    if (parts.empty()) return;
     const auto number = to_number<uint64_t>(parts[0]);
-    if (!number) continue;
+    if (!number) return;
     const uint64_t bytes = parts.size() > 1 && parts[1] == "kB" ? *number * 1024 : *number;
-    const auto& key = pair->first;
+    const auto key = pair->first;
     if (key == "MemTotal") memory.total = bytes;
     else if (key == "MemFree") memory.free = bytes;
     else if (key == "MemAvailable") memory.available = bytes, have_available = true;
@@ -27,7 +27,7 @@ MemoryInfo parse_meminfo(std::string_view text) {
     else if (key == "Cached") memory.cached = bytes;
     else if (key == "SwapTotal") memory.swap_total = bytes;
     else if (key == "SwapFree") memory.swap_free = bytes;
-  }
+  });
   if (!have_available) memory.available = memory.free + memory.buffers + memory.cached;
   return memory;
 }

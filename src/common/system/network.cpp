@@ -105,7 +105,7 @@ std::optional<DefaultRoute> parse_default_route(std::string_view text) {
     // the integer back into memory restores the bytes on any endianness.
     struct in_addr address {};
     std::memcpy(&address, &*gateway, sizeof address);
-    DefaultRoute route{parts[0], address_text(AF_INET, &address), metric.value_or(0)};
+    DefaultRoute route{std::string(parts[0]), address_text(AF_INET, &address), metric.value_or(0)};
     if (!best || route.metric < best->metric) best = route;
   }
   return best;
