@@ -342,17 +342,13 @@ struct TypeCondition {
 // is new, opening it takes no write lock and writes nothing.
 class OpenIndex {
 public:
-  // `indexed`, when given, receives the number of entries indexed now.
-  OpenIndex(const std::filesystem::path& file, const std::vector<std::filesystem::path>& log_paths,
-            size_t* indexed = nullptr)
+  OpenIndex(const std::filesystem::path& file, const std::vector<std::filesystem::path>& log_paths)
       : db(file.empty() ? ":memory:" : file.string(), Journal::rollback),
         m_logs(log_paths.begin(), log_paths.end()),
         m_own(own_sources(m_logs)) {
-    if (indexed) *indexed = 0;
     m_read.emplace(db, Access::read);
     if (current()) return;
     m_read.reset();
-    size_t count = 0;
     bool more = true;
     for (bool first = true; more; first = false) {
       more = false;
@@ -362,10 +358,9 @@ public:
         db.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
       }
       KnownLogs known(db);
-      for (const auto& log : m_logs) count += index_log(db, known.state(log), more);
+      for (const auto& log : m_logs) m_indexed += index_log(db, known.state(log), more);
       batch.commit();
     }
-    if (indexed) *indexed = count;
     m_read.emplace(db, Access::read);
   }
 
@@ -393,6 +388,8 @@ public:
   std::vector<Row> read(Statement& rows, RowsRead* read = nullptr);
   // The sources of this index's own logs, for `source IN (...)`.
   const InList& own() const { return m_own; }
+  // How many entries opening it indexed.
+  size_t indexed() const { return m_indexed; }
 
   Database db;
 
@@ -409,6 +406,7 @@ private:
 
   const std::vector<Log> m_logs;
   const InList m_own;
+  size_t m_indexed = 0;
   std::optional<Transaction> m_read;
   std::vector<std::string> m_stale;  // logs found edited in place
 };
@@ -452,20 +450,6 @@ AuditIndex state_audit_index(const Paths& paths, std::vector<std::filesystem::pa
   return AuditIndex(paths.audit_index(), std::move(logs));
 }
 
-size_t AuditIndex::count() {
-  OpenIndex opened(m_index_file, m_logs);
-  const auto& own = opened.own();
-  auto counts = opened.db.prepare("SELECT sum(n) FROM type_counts WHERE source IN (" + own.placeholders + ")");
-  own.bind(counts, 1);
-  return counts.step() ? static_cast<size_t>(counts.column_int(0)) : 0;
-}
-
-size_t AuditIndex::refresh() {
-  size_t count = 0;
-  OpenIndex(m_index_file, m_logs, &count);
-  return count;
-}
-
 namespace {
 
 template <typename Row>
@@ -496,23 +480,61 @@ std::vector<Row> OpenIndex::read(Statement& rows, RowsRead* read) {
   return entries;
 }
 
+// Removes an index file and what SQLite keeps beside it; the journal first, so that it is never
+// rolled into a new index of the same name.
+void remove_index(const std::filesystem::path& file) {
+  std::error_code ec;
+  for (const char* suffix : {"-journal", "-wal", "-shm", ""}) std::filesystem::remove(file.string() + suffix, ec);
+}
+
+// Runs `query` on the index `file` of `logs`, opened up to date. An index SQLite finds damaged (a
+// power cut under synchronous=NORMAL, a bad block, a file overwritten) is removed and built again
+// from the logs, once: it is only a cache of them, and left as it is it would make every call fall
+// back to indexing the logs in memory.
+template <typename Query>
+auto on_index(const std::filesystem::path& file, const std::vector<std::filesystem::path>& logs, Query query) {
+  try {
+    OpenIndex opened(file, logs);
+    return query(opened);
+  } catch (const DatabaseDamaged&) {
+    if (file.empty()) throw;
+    remove_index(file);
+  }
+  OpenIndex opened(file, logs);
+  return query(opened);
+}
+
 }  // namespace
+
+size_t AuditIndex::count() {
+  return on_index(m_index_file, m_logs, [&](OpenIndex& opened) {
+    const auto& own = opened.own();
+    auto counts = opened.db.prepare("SELECT sum(n) FROM type_counts WHERE source IN (" + own.placeholders + ")");
+    own.bind(counts, 1);
+    return counts.step() ? static_cast<size_t>(counts.column_int(0)) : 0;
+  });
+}
+
+size_t AuditIndex::refresh() {
+  return on_index(m_index_file, m_logs, [](OpenIndex& opened) { return opened.indexed(); });
+}
 
 template <typename Row>
 std::vector<Row> AuditIndex::search(const std::string& query, size_t limit) {
   const std::string expression = audit_match_expression(query);
   if (expression.empty()) return {};
-  OpenIndex opened(m_index_file, m_logs);
-  Database& db = opened.db;
-  const auto& own = opened.own();
-  auto select = db.prepare(
-      std::string("SELECT ") + kRowColumns + " FROM entries JOIN lines l ON l.id = entries.rowid "
-      "WHERE entries MATCH ? AND l.source IN (" + own.placeholders + ") ORDER BY entries.rowid DESC LIMIT ?");
-  select.bind(1, expression);
-  select.bind(own.bind(select, 2), static_cast<int64_t>(limit));
-  auto results = opened.read<Row>(select);
-  std::stable_sort(results.begin(), results.end(), [](const Row& a, const Row& b) { return a.timestamp > b.timestamp; });
-  return results;
+  return on_index(m_index_file, m_logs, [&](OpenIndex& opened) {
+    Database& db = opened.db;
+    const auto& own = opened.own();
+    auto select = db.prepare(
+        std::string("SELECT ") + kRowColumns + " FROM entries JOIN lines l ON l.id = entries.rowid "
+        "WHERE entries MATCH ? AND l.source IN (" + own.placeholders + ") ORDER BY entries.rowid DESC LIMIT ?");
+    select.bind(1, expression);
+    select.bind(own.bind(select, 2), static_cast<int64_t>(limit));
+    auto results = opened.read<Row>(select);
+    std::stable_sort(results.begin(), results.end(), [](const Row& a, const Row& b) { return a.timestamp > b.timestamp; });
+    return results;
+  });
 }
 
 template std::vector<AuditEntry> AuditIndex::search<AuditEntry>(const std::string&, size_t);
@@ -529,92 +551,96 @@ std::optional<std::vector<AuditEntry>> AuditIndex::mentioning(const std::string&
       searchable += word + " ";
   const std::string expression = audit_match_expression(searchable);
   if (expression.empty() || types.empty()) return std::nullopt;
-  OpenIndex opened(m_index_file, m_logs);
-  const auto shown = type_names(types);
-  const auto& own = opened.own();
-  auto select = opened.db.prepare(
-      std::string("SELECT ") + kRowColumns + " FROM entries JOIN lines l ON l.id = entries.rowid "
-      "WHERE entries MATCH ? AND l.type IN (" + shown.placeholders + ") AND l.source IN (" + own.placeholders +
-      ") ORDER BY l.id DESC");
-  select.bind(1, expression);
-  own.bind(select, shown.bind(select, 2));
-  return opened.read<AuditEntry>(select);
+  return on_index(m_index_file, m_logs, [&](OpenIndex& opened) {
+    const auto shown = type_names(types);
+    const auto& own = opened.own();
+    auto select = opened.db.prepare(
+        std::string("SELECT ") + kRowColumns + " FROM entries JOIN lines l ON l.id = entries.rowid "
+        "WHERE entries MATCH ? AND l.type IN (" + shown.placeholders + ") AND l.source IN (" + own.placeholders +
+        ") ORDER BY l.id DESC");
+    select.bind(1, expression);
+    own.bind(select, shown.bind(select, 2));
+    return opened.read<AuditEntry>(select);
+  });
 }
 
 template <typename Row>
 AuditPage<Row> AuditIndex::list(const AuditFilter& filter, size_t limit) {
-  OpenIndex opened(m_index_file, m_logs);
-  Database& db = opened.db;
-  std::vector<AuditActionType> shown_types;
-  for (const auto type : enum_values<AuditActionType>())
-    if (filter.shows(type)) shown_types.push_back(type);
-  const TypeCondition shown(shown_types);
-  const auto& own = opened.own();
-  auto bind_filter = [&](Statement& statement) {
-    const int since = shown.values.bind(statement, 1);
-    statement.bind(since, filter.since.value_or(""));
-    return own.bind(statement, since + 1);
-  };
+  return on_index(m_index_file, m_logs, [&](OpenIndex& opened) {
+    Database& db = opened.db;
+    std::vector<AuditActionType> shown_types;
+    for (const auto type : enum_values<AuditActionType>())
+      if (filter.shows(type)) shown_types.push_back(type);
+    const TypeCondition shown(shown_types);
+    const auto& own = opened.own();
+    auto bind_filter = [&](Statement& statement) {
+      const int since = shown.values.bind(statement, 1);
+      statement.bind(since, filter.since.value_or(""));
+      return own.bind(statement, since + 1);
+    };
 
-  AuditPage<Row> page;
-  {
-    auto counts = db.prepare("SELECT type, n FROM type_counts WHERE source IN (" + own.placeholders + ")");
-    own.bind(counts, 1);
-    while (counts.step()) {
-      const auto n = static_cast<size_t>(counts.column_int(1));
-      page.total += n;
-      const auto type = enum_from_string<AuditActionType>(counts.column_text(0));
-      if (type && !filter.shows(*type)) {
-        page.hidden += n;
-        if (*type == AuditActionType::generic) page.generic_hidden += n;
+    AuditPage<Row> page;
+    {
+      auto counts = db.prepare("SELECT type, n FROM type_counts WHERE source IN (" + own.placeholders + ")");
+      own.bind(counts, 1);
+      while (counts.step()) {
+        const auto n = static_cast<size_t>(counts.column_int(1));
+        page.total += n;
+        const auto type = enum_from_string<AuditActionType>(counts.column_text(0));
+        if (type && !filter.shows(*type)) {
+          page.hidden += n;
+          if (*type == AuditActionType::generic) page.generic_hidden += n;
+        }
       }
     }
-  }
-  if (filter.since) {
-    // Entries of a shown type but older than --since are hidden too: count them by time.
-    auto older = db.prepare("SELECT count(*) FROM lines WHERE " + shown.sql + " AND timestamp < ? AND source IN (" +
-                            own.placeholders + ")");
-    bind_filter(older);
-    if (older.step()) page.hidden += static_cast<size_t>(older.column_int(0));
-  }
-  auto select = db.prepare(std::string("SELECT ") + kRowColumns + " FROM lines l WHERE " + shown.sql +
-                           " AND timestamp >= ? AND source IN (" + own.placeholders + ") ORDER BY timestamp DESC, id DESC LIMIT ?");
-  select.bind(bind_filter(select), static_cast<int64_t>(limit));
-  page.entries = opened.read<Row>(select);
-  return page;
+    if (filter.since) {
+      // Entries of a shown type but older than --since are hidden too: count them by time.
+      auto older = db.prepare("SELECT count(*) FROM lines WHERE " + shown.sql + " AND timestamp < ? AND source IN (" +
+                              own.placeholders + ")");
+      bind_filter(older);
+      if (older.step()) page.hidden += static_cast<size_t>(older.column_int(0));
+    }
+    auto select = db.prepare(std::string("SELECT ") + kRowColumns + " FROM lines l WHERE " + shown.sql +
+                             " AND timestamp >= ? AND source IN (" + own.placeholders + ") ORDER BY timestamp DESC, id DESC LIMIT ?");
+    select.bind(bind_filter(select), static_cast<int64_t>(limit));
+    page.entries = opened.read<Row>(select);
+    return page;
+  });
 }
 
 template AuditPage<AuditEntry> AuditIndex::list<AuditEntry>(const AuditFilter&, size_t);
 template AuditPage<AuditSummary> AuditIndex::list<AuditSummary>(const AuditFilter&, size_t);
 
 std::optional<AuditEntry> AuditIndex::find(const std::string& id) {
-  OpenIndex opened(m_index_file, m_logs);
-  Database& db = opened.db;
-  const auto& own = opened.own();
-  auto select = db.prepare(std::string("SELECT ") + kRowColumns + " FROM lines l WHERE entry_id = ? AND source IN (" +
-                           own.placeholders + ") ORDER BY timestamp, id LIMIT 1");
-  select.bind(1, id);
-  own.bind(select, 2);
-  auto entries = opened.read<AuditEntry>(select);
-  if (entries.empty()) return std::nullopt;
-  return std::move(entries.front());
+  return on_index(m_index_file, m_logs, [&](OpenIndex& opened) -> std::optional<AuditEntry> {
+    Database& db = opened.db;
+    const auto& own = opened.own();
+    auto select = db.prepare(std::string("SELECT ") + kRowColumns + " FROM lines l WHERE entry_id = ? AND source IN (" +
+                             own.placeholders + ") ORDER BY timestamp, id LIMIT 1");
+    select.bind(1, id);
+    own.bind(select, 2);
+    auto entries = opened.read<AuditEntry>(select);
+    if (entries.empty()) return std::nullopt;
+    return std::move(entries.front());
+  });
 }
 
 std::vector<AuditEntry> AuditIndex::newest(const std::vector<AuditActionType>& types, size_t limit, int64_t& cursor) {
-  OpenIndex opened(m_index_file, m_logs);
-  Database& db = opened.db;
-  const auto shown = type_names(types);
-  const auto& own = opened.own();
-  // `id < ?` alone, so that SQLite walks the rowids down from the cursor instead of scanning.
-  auto select = db.prepare(std::string("SELECT ") + kRowColumns + " FROM lines l WHERE type IN (" + shown.placeholders +
-                           ") AND source IN (" + own.placeholders + ") AND id < ? ORDER BY id DESC LIMIT ?");
-  const int index = own.bind(select, shown.bind(select, 1));
-  select.bind(index, cursor == 0 ? std::numeric_limits<int64_t>::max() : cursor);
-  select.bind(index + 1, static_cast<int64_t>(limit));
-  RowsRead read;
-  auto entries = opened.read<AuditEntry>(select, &read);
-  cursor = read.count < limit ? 0 : read.last_id;
-  return entries;
+  return on_index(m_index_file, m_logs, [&](OpenIndex& opened) {
+    Database& db = opened.db;
+    const auto shown = type_names(types);
+    const auto& own = opened.own();
+    // `id < ?` alone, so that SQLite walks the rowids down from the cursor instead of scanning.
+    auto select = db.prepare(std::string("SELECT ") + kRowColumns + " FROM lines l WHERE type IN (" + shown.placeholders +
+                             ") AND source IN (" + own.placeholders + ") AND id < ? ORDER BY id DESC LIMIT ?");
+    const int index = own.bind(select, shown.bind(select, 1));
+    select.bind(index, cursor == 0 ? std::numeric_limits<int64_t>::max() : cursor);
+    select.bind(index + 1, static_cast<int64_t>(limit));
+    RowsRead read;
+    auto entries = opened.read<AuditEntry>(select, &read);
+    cursor = read.count < limit ? 0 : read.last_id;
+    return entries;
+  });
 }
 
 }  // namespace agntos

@@ -11,7 +11,8 @@
 // place) fails the query with Error, so the caller reads the log, and the log is indexed again. The index
 // (in the state dir) remembers how many bytes of each log it has read and the file's inode; each
 // search first indexes the lines appended since, and rebuilds a log's rows from scratch when
-// the file was replaced or shrank. Deleting the index is always safe.
+// the file was replaced or shrank. Deleting the index is always safe, and an index SQLite finds
+// damaged is deleted and built again from the logs.
 //
 // Search words are matched in summary, prompt, rationale, file paths, package names and the
 // action type; common question words ("why", "is", ...) are dropped, so "why is htop installed?"

@@ -13,8 +13,14 @@
 namespace agntos {
 namespace {
 
+// Throws what SQLite's result code `rc` says: DatabaseDamaged for a damaged file, else Error.
+[[noreturn]] void throw_sqlite(int rc, const std::string& message) {
+  if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB) throw DatabaseDamaged(Errc::io, message);
+  throw Error(Errc::io, message);
+}
+
 [[noreturn]] void fail(sqlite3* db, const std::string& what) {
-  throw Error(Errc::io, what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
+  throw_sqlite(db ? sqlite3_errcode(db) : SQLITE_NOMEM, what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
 }
 
 // Every database of AgntOS holds prompts or tool output, so its file is created 0600 before
@@ -68,6 +74,8 @@ Database::Database(const std::string& path, Journal journal) : m_path(path) {
       // at once, and the file keeps working in WAL until a later open finds it alone.
       try {
         exec("PRAGMA journal_mode=DELETE");
+      } catch (const DatabaseDamaged&) {
+        throw;
       } catch (const Error&) {
       }
     }
@@ -91,10 +99,10 @@ Database::~Database() {
 void Database::exec(std::string_view sql) {
   char* message = nullptr;
   const std::string text(sql);
-  if (sqlite3_exec(m_db, text.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+  if (const int rc = sqlite3_exec(m_db, text.c_str(), nullptr, nullptr, &message); rc != SQLITE_OK) {
     std::string error = message ? message : "unknown error";
     sqlite3_free(message);
-    throw Error(Errc::io, m_path + ": " + error + " (in: " + text.substr(0, 80) + ")");
+    throw_sqlite(rc, m_path + ": " + error + " (in: " + text.substr(0, 80) + ")");
   }
 }
 

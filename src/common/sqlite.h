@@ -11,7 +11,16 @@
 #include <string>
 #include <string_view>
 
+#include "common/error.h"
+
 namespace agntos {
+
+// SQLite found the file damaged or not a database at all (SQLITE_CORRUPT, SQLITE_NOTADB). A
+// cache (the audit index) is removed and made again; a store of record is reported.
+class DatabaseDamaged : public Error {
+public:
+  using Error::Error;
+};
 
 class Statement;
 
