@@ -31,8 +31,18 @@ bool is_stop_word(const std::string& word) {
   return std::find(kStopWords.begin(), kStopWords.end(), word) != kStopWords.end();
 }
 
-// Bump kSchemaVersion with any change below: an index of another version is dropped and
-// rebuilt from the logs (it is only ever a cache of them).
+// Removes an index file and what SQLite keeps beside it; the journal first, so that it is never
+// rolled into a new index of the same name.
+void remove_index(const std::filesystem::path& file) {
+  std::error_code ec;
+  for (const char* suffix : {"-journal", "-wal", "-shm", ""}) std::filesystem::remove(file.string() + suffix, ec);
+}
+
+// Bump kSchemaVersion with any change below, and with a new AuditActionType or AuditStatus (rows
+// are made only from entries this version reads, and a list selects every type but the ones it
+// hides): an index of another version is in a file of another name (audit_index_file), and one
+// found with another version is dropped and rebuilt from the logs (it is only ever a cache of
+// them).
 constexpr int kSchemaVersion = 3;
 const char* kSchema = R"(
 DROP TABLE IF EXISTS sources;
@@ -53,20 +63,44 @@ CREATE VIRTUAL TABLE entries USING fts5(text, tokenize = 'porter unicode61', col
 constexpr const char* kRowColumns =
     "l.source, l.offset, l.length, l.hash, l.id, l.entry_id, l.timestamp, l.type, l.status, l.summary, l.prompt";
 
-// A line's fingerprint, kept with its row: a line that no longer hashes to it is not the line the
-// row was made from. FNV-1a's step over 8-byte words (a list hashes 20 lines on every call), each
-// word's high bits folded down so that every byte reaches the whole hash.
-int64_t line_hash(std::string_view line) {
-  uint64_t hash = 14695981039346656037ull ^ line.size();
-  size_t i = 0;
-  for (; i + 8 <= line.size(); i += 8) {
-    uint64_t word;
-    std::memcpy(&word, line.data() + i, 8);
-    hash = (hash ^ word) * 1099511628211ull;
-    hash ^= hash >> 32;
+// A row's fingerprint, kept with it: its line in the log and the fields a list shows from the row
+// (the kRowColumns from entry_id on). A row whose line or fields no longer hash to it is not what
+// was indexed: a log edited in place, a damaged page. (It is a check, not a seal: whoever can
+// write the state dir can write the index and the state log alike.) FNV-1a's step over 8-byte
+// words (a list hashes 20 rows on every call), each word's high bits folded down so that every
+// byte reaches the whole hash; each text is preceded by its length.
+class RowHash {
+public:
+  RowHash& add(std::string_view text) {
+    mix(text.size());
+    size_t i = 0;
+    for (; i + 8 <= text.size(); i += 8) {
+      uint64_t word;
+      std::memcpy(&word, text.data() + i, 8);
+      mix(word);
+    }
+    uint64_t tail = 0;
+    if (i < text.size()) std::memcpy(&tail, text.data() + i, text.size() - i);
+    mix(tail);
+    return *this;
   }
-  for (; i < line.size(); ++i) hash = (hash ^ static_cast<unsigned char>(line[i])) * 1099511628211ull;
-  return static_cast<int64_t>(hash);
+  RowHash& add_optional(const std::optional<std::string_view>& text) {
+    mix(text ? 1 : 0);
+    return add(text.value_or(std::string_view()));
+  }
+  int64_t value() const { return static_cast<int64_t>(m_hash); }
+
+private:
+  void mix(uint64_t word) {
+    m_hash = (m_hash ^ word) * 1099511628211ull;
+    m_hash ^= m_hash >> 32;
+  }
+  uint64_t m_hash = 14695981039346656037ull;
+};
+
+int64_t row_hash(std::string_view line, std::string_view id, std::string_view timestamp, std::string_view type,
+                 std::string_view status, std::string_view summary, const std::optional<std::string_view>& prompt) {
+  return RowHash().add(line).add(id).add(timestamp).add(type).add(status).add(summary).add_optional(prompt).value();
 }
 
 std::string searchable_text(const AuditEntry& entry) {
@@ -229,7 +263,8 @@ size_t index_log(Database& db, const LogState& log, bool& more) {
       insert_line.bind(1, source)
           .bind(2, indexed + static_cast<int64_t>(position))
           .bind(3, static_cast<int64_t>(line.size()))
-          .bind(4, line_hash(line))
+          .bind(4, row_hash(line, entry.id, entry.timestamp, type, to_string(entry.result.status), entry.summary,
+                            entry.origin.prompt ? std::optional<std::string_view>(*entry.origin.prompt) : std::nullopt))
           .bind(5, entry.id)
           .bind(6, entry.timestamp)
           .bind(7, type)
@@ -262,9 +297,11 @@ template <typename Row>
 std::optional<Row> row_from(const Statement& row, std::string_view line);
 
 template <>
-std::optional<AuditEntry> row_from<AuditEntry>(const Statement&, std::string_view line) {
+std::optional<AuditEntry> row_from<AuditEntry>(const Statement& row, std::string_view line) {
   try {
-    return AuditEntry::from_json(Json::parse(line));
+    auto entry = AuditEntry::from_json(Json::parse(line));
+    if (entry.id != row.column_text(5)) return std::nullopt;  // the row names another entry
+    return entry;
   } catch (const std::exception&) {
     return std::nullopt;
   }
@@ -380,10 +417,10 @@ public:
   OpenIndex(const OpenIndex&) = delete;
   OpenIndex& operator=(const OpenIndex&) = delete;
 
-  // The entries a query's rows (kRowColumns) point at, in the rows' order. A line that no longer
-  // hashes as it did when it was indexed means its log was edited in place (its inode and first
-  // bytes kept): the query fails with Error, so that the caller reads the log itself, and the log
-  // is indexed again on the next use.
+  // The entries a query's rows (kRowColumns) point at, in the rows' order. A row that no longer
+  // matches its line (row_hash, the entry's id, a line inside the log) means the log was edited in
+  // place (its inode and first bytes kept) or the index damaged: the query fails with Error, so
+  // that the caller reads the log itself, and the log is indexed again on the next use.
   template <typename Row>
   std::vector<Row> read(Statement& rows, RowsRead* read = nullptr);
   // The sources of this index's own logs, for `source IN (...)`.
@@ -440,22 +477,34 @@ std::string audit_match_expression(const std::string& query) {
 AuditIndex::AuditIndex(std::filesystem::path index_file, std::vector<std::filesystem::path> logs)
     : m_index_file(std::move(index_file)), m_logs(std::move(logs)) {}
 
+std::filesystem::path audit_index_file(const Paths& paths) {
+  return paths.state_dir / ("audit-index-" + std::to_string(kSchemaVersion) + ".db");
+}
+
 AuditIndex state_audit_index(const Paths& paths, std::vector<std::filesystem::path> logs) {
   make_directories(paths.state_dir, 0700);
-  // The index of the layout before the version was in the name: a cache, removed when this one
-  // is made.
-  if (std::error_code ec; !std::filesystem::exists(paths.audit_index(), ec))
-    for (const char* old : {"audit-index.db", "audit-index.db-wal", "audit-index.db-shm"})
-      std::filesystem::remove(paths.state_dir / old, ec);
-  return AuditIndex(paths.audit_index(), std::move(logs));
+  // The files of the layouts before (audit-index.db before the version was in the name): caches,
+  // removed when this one is made. An older agntctl run again makes its own once, and from then
+  // on each version keeps its file.
+  const auto file = audit_index_file(paths);
+  if (std::error_code ec; !std::filesystem::exists(file, ec)) {
+    remove_index(paths.state_dir / "audit-index.db");
+    for (int version = 2; version < kSchemaVersion; ++version)
+      remove_index(paths.state_dir / ("audit-index-" + std::to_string(version) + ".db"));
+  }
+  return AuditIndex(file, std::move(logs));
 }
 
 namespace {
 
 template <typename Row>
 std::vector<Row> OpenIndex::read(Statement& rows, RowsRead* read) {
+  struct OpenLog {
+    Fd fd;
+    int64_t size = 0;
+  };
   std::vector<Row> entries;
-  std::map<std::string, Fd, std::less<>> logs;  // each log opened once
+  std::map<std::string, OpenLog, std::less<>> logs;  // each log opened once
   while (rows.step()) {
     if (read) {
       ++read->count;
@@ -463,13 +512,28 @@ std::vector<Row> OpenIndex::read(Statement& rows, RowsRead* read) {
     }
     const std::string source = rows.column_text(0);
     auto log = logs.find(source);
-    if (log == logs.end()) log = logs.emplace(source, Fd(::open(source.c_str(), O_RDONLY | O_CLOEXEC))).first;
-    if (!log->second) throw_errno("cannot read audit log", source);
-    std::string line(static_cast<size_t>(rows.column_int(2)), '\0');
-    const bool whole = ::pread(log->second.get(), line.data(), line.size(), rows.column_int(1)) ==
-                       static_cast<ssize_t>(line.size());
+    if (log == logs.end()) {
+      OpenLog opened{Fd(::open(source.c_str(), O_RDONLY | O_CLOEXEC))};
+      if (!opened.fd) throw_errno("cannot read audit log", source);
+      struct stat st {};
+      if (::fstat(opened.fd.get(), &st) != 0) throw_errno("cannot read audit log", source);
+      opened.size = st.st_size;
+      log = logs.emplace(source, std::move(opened)).first;
+    }
+    // Where the row says its line is, if that is inside the log; then the line must hash, with the
+    // row's fields, to what was indexed, and be the entry the row names.
+    const int64_t offset = rows.column_int(1);
+    const int64_t length = rows.column_int(2);
     std::optional<Row> entry;
-    if (whole && line_hash(line) == rows.column_int(3)) entry = row_from<Row>(rows, line);
+    if (offset >= 0 && length > 0 && length <= log->second.size - offset) {
+      std::string line(static_cast<size_t>(length), '\0');
+      const auto column = [&](int index) { return rows.column_view(index); };
+      const std::optional<std::string_view> prompt =
+          rows.column_is_null(10) ? std::nullopt : std::optional<std::string_view>(column(10));
+      if (::pread(log->second.fd.get(), line.data(), line.size(), offset) == length &&
+          row_hash(line, column(5), column(6), column(7), column(8), column(9), prompt) == rows.column_int(3))
+        entry = row_from<Row>(rows, line);
+    }
     if (!entry) {
       m_stale.push_back(source);
       throw Error(Errc::failed, "the audit index does not match " + source +
@@ -480,25 +544,24 @@ std::vector<Row> OpenIndex::read(Statement& rows, RowsRead* read) {
   return entries;
 }
 
-// Removes an index file and what SQLite keeps beside it; the journal first, so that it is never
-// rolled into a new index of the same name.
-void remove_index(const std::filesystem::path& file) {
-  std::error_code ec;
-  for (const char* suffix : {"-journal", "-wal", "-shm", ""}) std::filesystem::remove(file.string() + suffix, ec);
-}
-
 // Runs `query` on the index `file` of `logs`, opened up to date. An index SQLite finds damaged (a
 // power cut under synchronous=NORMAL, a bad block, a file overwritten) is removed and built again
 // from the logs, once: it is only a cache of them, and left as it is it would make every call fall
 // back to indexing the logs in memory.
 template <typename Query>
 auto on_index(const std::filesystem::path& file, const std::vector<std::filesystem::path>& logs, Query query) {
+  struct stat opened_file {};
+  const bool existed = !file.empty() && ::stat(file.c_str(), &opened_file) == 0;
   try {
     OpenIndex opened(file, logs);
     return query(opened);
   } catch (const DatabaseDamaged&) {
     if (file.empty()) throw;
-    remove_index(file);
+    // Another agntctl may have met the same damage and made a new index already: only the file
+    // that was found damaged is removed.
+    struct stat now {};
+    if (existed && ::stat(file.c_str(), &now) == 0 && now.st_dev == opened_file.st_dev && now.st_ino == opened_file.st_ino)
+      remove_index(file);
   }
   OpenIndex opened(file, logs);
   return query(opened);

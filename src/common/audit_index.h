@@ -4,11 +4,13 @@
 // `audit list`, and an entry by id, at a cost that does not grow with the logs.
 //
 // The JSONL files stay the source of truth: the index holds where each entry is (log, offset,
-// length, and a hash of its line), its id, time and type, what a list shows of it (AuditSummary),
-// how many entries of each type a log has, and the searchable text (SQLite FTS5, porter
-// stemming). Every entry returned is checked against its line in the log: a whole entry is parsed
-// from it, a summary's line must hash to what was indexed. A line that does not (a log edited in
-// place) fails the query with Error, so the caller reads the log, and the log is indexed again. The index
+// length), its id, time and type, what a list shows of it (AuditSummary), a hash of the line and
+// those fields, how many entries of each type a log has, and the searchable text (SQLite FTS5,
+// porter stemming). Every entry returned is checked against its line in the log: the line and
+// the row's fields must hash to what was indexed, and a whole entry parsed from the line must be
+// the one the row names. A row that does not match (a log edited in place, a damaged page, a row
+// pointing outside its log) fails the query with Error, so the caller reads the log, and the log
+// is indexed again. The index
 // (in the state dir) remembers how many bytes of each log it has read and the file's inode; each
 // search first indexes the lines appended since, and rebuilds a log's rows from scratch when
 // the file was replaced or shrank. Deleting the index is always safe, and an index SQLite finds
@@ -89,7 +91,12 @@ private:
   std::vector<std::filesystem::path> m_logs;
 };
 
-// The index of `logs` in the state dir of `paths` (paths.audit_index()), which is made (0700)
+// The index file in the state dir: audit-index-<kSchemaVersion>.db, named with its layout's
+// version, so that an older agntctl (after a generation rollback) keeps a file of its own instead
+// of rebuilding this one on every call, and this one does not rebuild its.
+std::filesystem::path audit_index_file(const Paths& paths);
+
+// The index of `logs` in the state dir of `paths` (audit_index_file), which is made (0700)
 // when absent. Its queries throw Error when the index cannot be used (a state dir that cannot be
 // made, a full disk, a file another user owns, a lock held past the busy timeout); a caller then
 // reads the logs themselves, which always works.

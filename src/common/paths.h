@@ -33,9 +33,8 @@ struct Paths {
   fs::path journal() const { return config_dir / ".agntos-journal.json"; }
   fs::path memory_dir() const { return state_dir / "memory"; }
   fs::path sessions_db() const { return state_dir / "sessions.db"; }
-  // Named with its layout's version (audit_index.cpp's kSchemaVersion): an older agntctl, after
-  // a generation rollback, keeps its own file instead of failing on this one.
-  fs::path audit_index() const { return state_dir / "audit-index-2.db"; }
+  // (The audit index's file is named with its layout's version: audit_index_file in
+  // common/audit_index.h.)
 };
 
 // The config dir when neither --config-dir nor AGNTOS_CONFIG_DIR says otherwise.

@@ -161,6 +161,12 @@ std::string Statement::column_text(int index) const {
               : std::string();
 }
 
+std::string_view Statement::column_view(int index) const {
+  const auto* text = sqlite3_column_text(m_stmt, index);
+  return text ? std::string_view(reinterpret_cast<const char*>(text), static_cast<size_t>(sqlite3_column_bytes(m_stmt, index)))
+              : std::string_view();
+}
+
 int64_t Statement::column_int(int index) const { return sqlite3_column_int64(m_stmt, index); }
 
 bool Statement::column_is_null(int index) const { return sqlite3_column_type(m_stmt, index) == SQLITE_NULL; }

@@ -70,6 +70,8 @@ public:
   void reset();
 
   std::string column_text(int index) const;
+  // The column's text without a copy: valid until the next step, reset or destruction.
+  std::string_view column_view(int index) const;
   int64_t column_int(int index) const;
   bool column_is_null(int index) const;
 

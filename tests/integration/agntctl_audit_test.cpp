@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "common/audit.h"
+#include "common/audit_index.h"
 #include "common/files.h"
 #include "common/ids.h"
 #include "common/paths.h"
@@ -149,7 +150,7 @@ TEST(AgntctlAudit, AnUnusableIndexFileDoesNotStopTheLogBeingRead) {
   append(env, "Apply");
   Paths paths;
   paths.state_dir = env.state_dir();
-  std::filesystem::create_directories(paths.audit_index() / "in-the-way");
+  std::filesystem::create_directories(audit_index_file(paths) / "in-the-way");
   const auto list = env.run({"audit", "list", "--json"});
   ASSERT_EQ(list.exit_code, 0) << list.err;
   ASSERT_EQ(list.json()["count"], 1);

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/audit_index.h"
 #include "common/files.h"
 #include "common/paths.h"
 #include "integration/agntd_daemon.h"
@@ -73,7 +74,7 @@ TEST(StateDirModes, TheDaemonAndAgntctlKeepConversationsPrivateUnderTheUsualUmas
   EXPECT_EQ(mode_of(state / "agntd.log"), 0600u);
   agntos::Paths paths;
   paths.state_dir = state;
-  EXPECT_EQ(mode_of(paths.audit_index()), 0600u);
+  EXPECT_EQ(mode_of(agntos::audit_index_file(paths)), 0600u);
   EXPECT_EQ(mode_of(state / "memory"), 0700u);
   EXPECT_EQ(mode_of(state / "memory" / "USER.md"), 0600u);
   // Nothing in the state dir is open to others, whatever else was made there (lock files are

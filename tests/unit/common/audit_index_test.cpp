@@ -7,6 +7,7 @@
 #include "common/audit.h"
 #include "common/audit_index.h"
 #include "common/files.h"
+#include "common/paths.h"
 #include "common/sqlite.h"
 #include "support/temp_dir.h"
 
@@ -424,6 +425,81 @@ TEST(AuditIndex, ADamagedIndexIsBuiltAgainFromTheLogs) {
     EXPECT_EQ(index.refresh(), 0u);  // built again in the file, not in memory for one call
     EXPECT_FALSE(std::filesystem::exists(dir / "index.db-journal"));
   }
+}
+
+// The index is trusted for where an entry is and what a list shows of it only while those match
+// the log: a row whose shown fields were changed (a damaged page, an edit of the file), that
+// points at another entry's line, or at no line at all, is not shown; the query fails (its caller
+// reads the log) and the log is indexed again.
+TEST(AuditIndex, ARowThatNoLongerMatchesTheLogIsNotShown) {
+  testing::TempDir dir;
+  AuditLog log(dir / "audit.jsonl");
+  const auto failed = [] {
+    auto entry = apply_entry("nmap", "scan my network");
+    entry.result.status = AuditStatus::failed;
+    return entry;
+  }();
+  const auto other = apply_entry("htop", "show processes");
+  log.append(failed);
+  log.append(other);
+  const auto index_file = dir / "index.db";
+  AuditIndex index(index_file, {log.path()});
+  ASSERT_EQ(index.list<AuditSummary>(AuditFilter{}, 10).entries.size(), 2u);
+  const auto edit = [&](const std::string& sql) {
+    Database db(index_file.string(), Journal::rollback);
+    db.exec(sql);
+  };
+  const auto shown_after_the_edit = [&](auto query) {
+    EXPECT_THROW(query(), Error);
+    return query();  // what every caller does: read again, now from a log indexed again
+  };
+
+  edit("UPDATE lines SET summary = 'Applied: Install package: cowsay', status = 'Success' WHERE entry_id = '" + failed.id + "'");
+  const auto page = shown_after_the_edit([&] { return index.list<AuditSummary>(AuditFilter{}, 10); });
+  ASSERT_EQ(page.entries.size(), 2u);
+  EXPECT_EQ(page.entries[1].summary, failed.summary);
+  EXPECT_EQ(page.entries[1].status, AuditStatus::failed);
+
+  // The row of one entry made to point at the other's line, with that line's hash.
+  edit("UPDATE lines SET (offset, length, hash) = (SELECT offset, length, hash FROM lines WHERE entry_id = '" + other.id +
+       "') WHERE entry_id = '" + failed.id + "'");
+  const auto found = shown_after_the_edit([&] { return index.find(failed.id); });
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->id, failed.id);
+  EXPECT_EQ(found->packages, std::vector<std::string>{"nmap"});
+
+  // A row whose line would be outside the log, or of no length.
+  for (const char* where : {"length = -1", "offset = -5", "length = 1 << 40"}) {
+    SCOPED_TRACE(where);
+    edit(std::string("UPDATE lines SET ") + where + " WHERE entry_id = '" + other.id + "'");
+    const auto again = shown_after_the_edit([&] { return index.list(AuditFilter{}, 10); });
+    ASSERT_EQ(again.entries.size(), 2u);
+    EXPECT_EQ(again.entries[0].id, other.id);
+  }
+}
+
+// The index file is named with its layout's version, so that an agntctl of another version (after
+// a generation rollback) keeps its own file instead of rebuilding this one on every call; the
+// files of earlier layouts are removed when this one is made, and only then.
+TEST(AuditIndex, TheIndexFileIsNamedWithItsLayoutsVersion) {
+  testing::TempDir dir;
+  Paths paths;
+  paths.state_dir = dir / "state";
+  std::filesystem::create_directories(paths.state_dir);
+  const auto file = audit_index_file(paths);
+  EXPECT_EQ(file.parent_path(), paths.state_dir);
+  const std::vector<std::string> earlier{"audit-index.db", "audit-index.db-wal", "audit-index-2.db", "audit-index-2.db-journal"};
+  for (const auto& name : earlier) write_file_atomic(paths.state_dir / name, "an earlier layout's index");
+  ASSERT_EQ(std::find(earlier.begin(), earlier.end(), file.filename().string()), earlier.end());
+  AuditLog log(dir / "audit.jsonl");
+  log.append(apply_entry("htop", "x"));
+  EXPECT_EQ(state_audit_index(paths, {log.path()}).list(AuditFilter{}, 10).entries.size(), 1u);
+  EXPECT_TRUE(std::filesystem::exists(file));
+  for (const auto& name : earlier) EXPECT_FALSE(std::filesystem::exists(paths.state_dir / name)) << name;
+  // An earlier agntctl run again makes its file again; this one leaves it alone from then on.
+  write_file_atomic(paths.state_dir / "audit-index-2.db", "an earlier layout's index");
+  EXPECT_EQ(state_audit_index(paths, {log.path()}).list(AuditFilter{}, 10).entries.size(), 1u);
+  EXPECT_TRUE(std::filesystem::exists(paths.state_dir / "audit-index-2.db"));
 }
 
 }  // namespace
