@@ -374,9 +374,9 @@ struct TypeCondition {
 
 // The index, opened up to date with `logs` and held in one read transaction, so that the
 // statements of one query see one state of it. "lines" has one row per entry (where it is, its id,
-// time and type), "entries" its searchable text under the same rowid, "type_counts" how many
-// entries of each type a log holds, and "sources" how far each log has been read. When nothing
-// is new, opening it takes no write lock and writes nothing.
+// time and type, what a list shows of it, and row_hash), "entries" its searchable text under the
+// same rowid, "type_counts" how many entries of each type a log holds, and "sources" how far
+// each log has been read. When nothing is new, opening it takes no write lock and writes nothing.
 class OpenIndex {
 public:
   OpenIndex(const std::filesystem::path& file, const std::vector<std::filesystem::path>& log_paths)
@@ -537,7 +537,8 @@ std::vector<Row> OpenIndex::read(Statement& rows, RowsRead* read) {
     if (!entry) {
       m_stale.push_back(source);
       throw Error(Errc::failed, "the audit index does not match " + source +
-                                    " (edited in place); it is read without the index and indexed again");
+                                    " (the log edited in place, or the index damaged); it is read without the index "
+                                    "and indexed again");
     }
     entries.push_back(std::move(*entry));
   }
