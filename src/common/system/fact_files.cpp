@@ -66,7 +66,7 @@ std::optional<std::pair<std::string_view, std::string_view>> colon_pair(std::str
   const auto colon = line.find(':');
   if (colon == std::string_view::npos) return std::nullopt;
   const auto trimmed = [](std::string_view text) {
-    constexpr std::string_view kSpace = " \t\r\n\f\v";
+    constexpr std::string_view kSpace = " \t\r\n";  // as trim()
     const auto first = text.find_first_not_of(kSpace);
     if (first == std::string_view::npos) return std::string_view();
     return text.substr(first, text.find_last_not_of(kSpace) - first + 1);
