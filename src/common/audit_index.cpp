@@ -59,12 +59,15 @@ CREATE TABLE type_counts(source TEXT NOT NULL, type TEXT NOT NULL, n INTEGER NOT
 CREATE VIRTUAL TABLE entries USING fts5(text, tokenize = 'porter unicode61', columnsize = 0);
 )";
 
-// What every query that returns entries selects of a row ("lines l"), in the order Row::read reads.
+// What every query that returns entries selects of a row ("lines l"), and the index of each.
 constexpr const char* kRowColumns =
     "l.source, l.offset, l.length, l.hash, l.id, l.entry_id, l.timestamp, l.type, l.status, l.summary, l.prompt";
+namespace column {
+enum : int { source, offset, length, hash, id, entry_id, timestamp, type, status, summary, prompt };
+}  // namespace column
 
 // A row's fingerprint, kept with it: its line in the log and the fields a list shows from the row
-// (the kRowColumns from entry_id on). A row whose line or fields no longer hash to it is not what
+// (the kRowColumns from column::entry_id on). A row whose line or fields no longer hash to it is not what
 // was indexed: a log edited in place, a damaged page. (It is a check, not a seal: whoever can
 // write the state dir can write the index and the state log alike.) FNV-1a's step over 8-byte
 // words (a list hashes 20 rows on every call), each word's high bits folded down so that every
@@ -186,7 +189,7 @@ LogState KnownLogs::state(const Log& named) {
     if (!state.fd) throw_errno("cannot read audit log", log.string());
     state.head = read_head(state.fd.get());
   }
-  auto& query = m_query;
+  auto& query = m_query;  // SELECT inode, indexed_bytes, head
   query.bind(1, state.source);
   if (query.step()) {
     state.known = true;
@@ -260,17 +263,18 @@ size_t index_log(Database& db, const LogState& log, bool& more) {
     if (parsed) {
       const auto& entry = *parsed;
       const std::string type(to_string(entry.action.type));
+      const std::string_view status = to_string(entry.result.status);
+      const auto prompt = entry.origin.prompt ? std::optional<std::string_view>(*entry.origin.prompt) : std::nullopt;
       insert_line.bind(1, source)
           .bind(2, indexed + static_cast<int64_t>(position))
           .bind(3, static_cast<int64_t>(line.size()))
-          .bind(4, row_hash(line, entry.id, entry.timestamp, type, to_string(entry.result.status), entry.summary,
-                            entry.origin.prompt ? std::optional<std::string_view>(*entry.origin.prompt) : std::nullopt))
+          .bind(4, row_hash(line, entry.id, entry.timestamp, type, status, entry.summary, prompt))
           .bind(5, entry.id)
           .bind(6, entry.timestamp)
           .bind(7, type)
-          .bind(8, to_string(entry.result.status))
+          .bind(8, status)
           .bind(9, entry.summary);
-      if (entry.origin.prompt) insert_line.bind(10, *entry.origin.prompt);
+      if (prompt) insert_line.bind(10, *prompt);
       insert_line.run();
       insert_text.bind(1, db.last_insert_rowid()).bind(2, searchable_text(entry)).run();
       ++type_counts[type];
@@ -300,7 +304,7 @@ template <>
 std::optional<AuditEntry> row_from<AuditEntry>(const Statement& row, std::string_view line) {
   try {
     auto entry = AuditEntry::from_json(Json::parse(line));
-    if (entry.id != row.column_text(5)) return std::nullopt;  // the row names another entry
+    if (entry.id != row.column_view(column::entry_id)) return std::nullopt;  // the row names another entry
     return entry;
   } catch (const std::exception&) {
     return std::nullopt;
@@ -309,15 +313,16 @@ std::optional<AuditEntry> row_from<AuditEntry>(const Statement& row, std::string
 
 template <>
 std::optional<AuditSummary> row_from<AuditSummary>(const Statement& row, std::string_view) {
-  const auto type = enum_from_string<AuditActionType>(row.column_text(7));
-  const auto status = enum_from_string<AuditStatus>(row.column_text(8));
+  const auto type = enum_from_string<AuditActionType>(row.column_view(column::type));
+  const auto status = enum_from_string<AuditStatus>(row.column_view(column::status));
   if (!type || !status) return std::nullopt;
-  AuditSummary summary{row.column_text(5), row.column_text(6), *type, *status, row.column_text(9), std::nullopt};
-  if (!row.column_is_null(10)) summary.prompt = row.column_text(10);
+  AuditSummary summary{row.column_text(column::entry_id), row.column_text(column::timestamp), *type, *status,
+                       row.column_text(column::summary), std::nullopt};
+  if (!row.column_is_null(column::prompt)) summary.prompt = row.column_text(column::prompt);
   return summary;
 }
 
-// How far a query's rows went: how many there were, and the id of the last (column 4).
+// How far a query's rows went: how many there were, and the id of the last (column::id).
 struct RowsRead {
   size_t count = 0;
   int64_t last_id = 0;
@@ -508,9 +513,9 @@ std::vector<Row> OpenIndex::read(Statement& rows, RowsRead* read) {
   while (rows.step()) {
     if (read) {
       ++read->count;
-      read->last_id = rows.column_int(4);
+      read->last_id = rows.column_int(column::id);
     }
-    const std::string source = rows.column_text(0);
+    const std::string source = rows.column_text(column::source);
     auto log = logs.find(source);
     if (log == logs.end()) {
       OpenLog opened{Fd(::open(source.c_str(), O_RDONLY | O_CLOEXEC))};
@@ -522,16 +527,17 @@ std::vector<Row> OpenIndex::read(Statement& rows, RowsRead* read) {
     }
     // Where the row says its line is, if that is inside the log; then the line must hash, with the
     // row's fields, to what was indexed, and be the entry the row names.
-    const int64_t offset = rows.column_int(1);
-    const int64_t length = rows.column_int(2);
+    const int64_t offset = rows.column_int(column::offset);
+    const int64_t length = rows.column_int(column::length);
     std::optional<Row> entry;
     if (offset >= 0 && length > 0 && length <= log->second.size - offset) {
       std::string line(static_cast<size_t>(length), '\0');
-      const auto column = [&](int index) { return rows.column_view(index); };
+      const auto text = [&](int index) { return rows.column_view(index); };
       const std::optional<std::string_view> prompt =
-          rows.column_is_null(10) ? std::nullopt : std::optional<std::string_view>(column(10));
+          rows.column_is_null(column::prompt) ? std::nullopt : std::optional<std::string_view>(text(column::prompt));
       if (::pread(log->second.fd.get(), line.data(), line.size(), offset) == length &&
-          row_hash(line, column(5), column(6), column(7), column(8), column(9), prompt) == rows.column_int(3))
+          row_hash(line, text(column::entry_id), text(column::timestamp), text(column::type), text(column::status),
+                   text(column::summary), prompt) == rows.column_int(column::hash))
         entry = row_from<Row>(rows, line);
     }
     if (!entry) {
